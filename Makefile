@@ -1,0 +1,43 @@
+# The two commands: `make run` and `make test`. Everything else is a helper of theirs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format setup migrate demo bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(STAMP)
+	mkdir -p var
+
+migrate: setup
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py create_demo_accounts
+
+## make run: install, migrate, load the demo content and accounts, then start web + worker + beat.
+run: demo
+	@echo "Starting web (http://127.0.0.1:$${LMS_PORT:-8000}), Celery worker and Celery beat; Ctrl-C stops all three."
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+
+## make test: ruff, then the whole pytest suite.
+test: lint
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=lms.settings.test >/dev/null
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf var/cache var/celery var/test

@@ -1,0 +1,59 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    """The site's root page: the programs the platform offers."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseSiteSetting):
+    """Who provides the education: printed on pages, certificates and mails."""
+
+    organization_name = models.CharField(
+        _("organization name"),
+        max_length=200,
+        default="Society of Nuclear Medicine and Molecular Imaging",
+    )
+    organization_short_name = models.CharField(_("short name"), max_length=40, default="SNMMI")
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("logo"),
+    )
+    signatory_name = models.CharField(
+        _("certificate signatory"), max_length=200, default="Director of Education"
+    )
+    signatory_title = models.CharField(
+        _("signatory title"), max_length=200, default="SNMMI Clinical Trials Network"
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True, default="")
+
+    panels = [
+        FieldPanel("organization_name"),
+        FieldPanel("organization_short_name"),
+        FieldPanel("logo"),
+        FieldPanel("signatory_name"),
+        FieldPanel("signatory_title"),
+        FieldPanel("contact_email"),
+    ]
+
+    class Meta:
+        verbose_name = _("site settings")
