@@ -1,1 +1,477 @@
+import datetime
+from decimal import Decimal
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail import blocks as wagtail_blocks
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from accounts.models import Profession
+from courses.blocks import QuizStreamBlock
+from courses.fields import ChoiceListField
+from home.blocks import LessonStreamBlock
+
+MAX_ENDURING_YEARS = 3  # ACCME: an enduring activity terminates at most 3 years after release
+CREDIT_STEP = Decimal("0.25")
+
+
+class Level(models.TextChoices):
+    BASIC = "basic", _("Basic")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
+
+
+class QuizKind(models.TextChoices):
+    NONE = "", _("No quiz")
+    KNOWLEDGE_CHECK = "knowledge_check", _("Knowledge check")
+    POST_TEST = "post_test", _("Post-test")
+
+
+class CreditType(models.Model):
+    """A kind of continuing-education credit (AMA PRA Category 1, VOICE CEH, CAMPEP MPCEC...)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    short_name = models.CharField(_("short name"), max_length=30)
+    professions = models.CharField(
+        _("for"), max_length=200, blank=True, help_text=_("Who claims this credit.")
+    )
+    statement = models.TextField(
+        _("default accreditation statement"),
+        blank=True,
+        help_text=_("May use {provider} and {amount}; a course's credit can override it."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("name"),
+        FieldPanel("short_name"),
+        FieldPanel("professions"),
+        FieldPanel("statement"),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("credit type")
+        verbose_name_plural = _("credit types")
+
+    def __str__(self):
+        return self.name
+
+
+class ProgramPage(Page):
+    """A curriculum (CTN, CMIIT): the courses it offers, and the instructors who author them."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True, help_text=_("e.g. CTN"))
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("code"), FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+
+    class Meta:
+        verbose_name = _("program")
+
+    def get_courses(self):
+        return (
+            CoursePage.objects.live()
+            .public()
+            .child_of(self)
+            .defer_streamfields()
+            .with_card_data()
+            .order_by("path")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = self.get_courses()
+        return context
+
+
+class CoursePageQuerySet(PageQuerySet):
+    def with_card_data(self):
+        """What a course card shows (credits and their types), in one extra query."""
+        return self.prefetch_related(
+            Prefetch("credits", queryset=CourseCredit.objects.select_related("credit_type"))
+        )
+
+    def with_audience(self, profession: str):
+        return self.filter(audience__contains=f",{profession},")
+
+
+CoursePageManager = PageManager.from_queryset(CoursePageQuerySet)
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    def clean(self):
+        cleaned = super().clean()
+        release = cleaned.get("release_date")
+        termination = cleaned.get("termination_date")
+        review = cleaned.get("last_review_date")
+        if release and termination:
+            if termination <= release:
+                self.add_error("termination_date", _("The termination date must follow release."))
+            elif termination > _add_years(release, MAX_ENDURING_YEARS):
+                self.add_error(
+                    "termination_date",
+                    _("An enduring activity terminates at most 3 years after release."),
+                )
+        if release and review and review < release:
+            self.add_error("last_review_date", _("The last review cannot precede release."))
+        if cleaned.get("is_gcp"):
+            for name in ("course_version", "ich_e6_revision"):
+                if not cleaned.get(name):
+                    self.add_error(name, _("A GCP course states its version and ICH E6 revision."))
+        prerequisites = cleaned.get("prerequisites")
+        if prerequisites and self.instance.pk and self.instance in prerequisites:
+            self.add_error("prerequisites", _("A course cannot be its own prerequisite."))
+        return cleaned
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class CoursePage(Page):
+    """A course: overview, credits, rules of the post-test and certificate; modules as children."""
+
+    code = models.CharField(
+        _("course code"), max_length=20, unique=True, help_text=_("e.g. CTN-101")
+    )
+    summary = models.TextField(_("summary"), max_length=600)
+    objectives = StreamField(
+        [("objective", wagtail_blocks.CharBlock(max_length=300, icon="tick"))],
+        verbose_name=_("learning objectives"),
+        blank=True,
+    )
+    audience = ChoiceListField(
+        _("audience"), max_length=200, choices=Profession.choices, blank=True
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    estimated_minutes = models.PositiveIntegerField(
+        _("estimated time (minutes)"), validators=[MinValueValidator(1)]
+    )
+    faculty = models.TextField(_("faculty"), blank=True)
+    release_date = models.DateField(_("release date"))
+    last_review_date = models.DateField(_("last review date"), null=True, blank=True)
+    termination_date = models.DateField(_("termination date"))
+    pass_mark = models.PositiveSmallIntegerField(
+        _("post-test pass mark (%)"),
+        default=75,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    attempt_limit = models.PositiveSmallIntegerField(
+        _("post-test attempts allowed"), default=3, validators=[MinValueValidator(1)]
+    )
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        _("certificate valid for (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave empty when the certificate does not expire."),
+    )
+    is_gcp = models.BooleanField(
+        _("GCP course"),
+        default=False,
+        help_text=_("Covers the TransCelerate minimum GCP topics; the certificate says so."),
+    )
+    course_version = models.CharField(_("course version"), max_length=20, blank=True)
+    ich_e6_revision = models.CharField(
+        _("ICH E6 revision"), max_length=20, blank=True, help_text=_("e.g. E6(R3)")
+    )
+    prerequisites = ParentalManyToManyField(
+        "courses.CoursePage", blank=True, related_name="required_by", symmetrical=False
+    )
+    enrollment_open = models.BooleanField(_("enrollment open"), default=True)
+    evaluation_required = models.BooleanField(
+        _("evaluation required"),
+        default=True,
+        help_text=_("CE accreditors require an evaluation before the certificate."),
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("code"), FieldPanel("level")]),
+                FieldPanel("summary"),
+                FieldPanel("objectives"),
+                FieldPanel("audience"),
+                FieldPanel("estimated_minutes"),
+                FieldPanel("faculty"),
+            ],
+            heading=_("Overview"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("release_date"),
+                        FieldPanel("last_review_date"),
+                        FieldPanel("termination_date"),
+                    ]
+                ),
+            ],
+            heading=_("Enduring activity dates"),
+        ),
+        InlinePanel("credits", heading=_("Credit"), label=_("Credit"), min_num=1),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("attempt_limit")]),
+                FieldPanel("evaluation_required"),
+                FieldPanel("certificate_validity_months"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("is_gcp"),
+                        FieldPanel("course_version"),
+                        FieldPanel("ich_e6_revision"),
+                    ]
+                ),
+            ],
+            heading=_("Completion and certificate"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("enrollment_open"),
+                FieldPanel("prerequisites", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("Enrollment"),
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("code", boost=3),
+        index.SearchField("summary"),
+        index.SearchField("objectives"),
+        index.SearchField("faculty"),
+        index.FilterField("level"),
+        index.FilterField("enrollment_open"),
+    ]
+    parent_page_types = ["courses.ProgramPage"]
+    subpage_types = ["courses.ModulePage"]
+    base_form_class = CoursePageForm
+
+    objects = CoursePageManager()
+
+    class Meta:
+        verbose_name = _("course")
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def program(self):
+        return self.get_parent().specific
+
+    @property
+    def total_credit_hours(self) -> Decimal:
+        return max((credit.hours for credit in self.credits.all()), default=Decimal(0))
+
+    def get_modules(self):
+        return (
+            ModulePage.objects.live()
+            .child_of(self)
+            .defer_streamfields()
+            .only(
+                "id",
+                "title",
+                "slug",
+                "url_path",
+                "path",
+                "depth",
+                "estimated_minutes",
+                "quiz_kind",
+                "locale_id",
+                "live",
+                "content_type_id",
+            )
+            .order_by("path")
+        )
+
+    def get_prerequisites(self):
+        return (
+            self.prerequisites.live()
+            .order_by("code")
+            .only("id", "title", "code", "url_path", "path", "depth", "locale_id", "live")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["modules"] = list(self.get_modules())
+        provider = _provider_name(request)
+        credits = list(self.credits.select_related("credit_type"))
+        for credit in credits:
+            credit.statement_text = credit.statement_for(provider)
+        context["credits"] = credits
+        context["prerequisites"] = list(self.get_prerequisites())
+        return context
+
+
+def _provider_name(request) -> str:
+    from home.models import SiteSettings
+
+    return SiteSettings.for_request(request).organization_name
+
+
+class CourseCredit(Orderable):
+    """One kind of credit a course carries, with its amount and accreditation statement."""
+
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="credits")
+    credit_type = models.ForeignKey(
+        CreditType, on_delete=models.PROTECT, related_name="+", verbose_name=_("credit type")
+    )
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(CREDIT_STEP), MaxValueValidator(Decimal("100"))],
+        help_text=_("In steps of 0.25 (one credit per 60 minutes of learning)."),
+    )
+    statement = models.TextField(
+        _("accreditation statement"),
+        blank=True,
+        help_text=_("Leave empty to use the credit type's statement."),
+    )
+
+    panels = [FieldPanel("credit_type"), FieldPanel("hours"), FieldPanel("statement")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("credit")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "credit_type"], name="one_credit_per_type"),
+        ]
+
+    def __str__(self):
+        return f"{self.hours} {self.credit_type.short_name}"
+
+    def clean(self):
+        super().clean()
+        if self.hours is not None and self.hours % CREDIT_STEP:
+            raise ValidationError({"hours": _("Credit hours come in steps of 0.25.")})
+
+    def statement_for(self, provider: str) -> str:
+        template = self.statement or self.credit_type.statement
+        try:
+            return template.format(provider=provider, amount=_hours(self.hours))
+        except (KeyError, IndexError, ValueError):
+            return template
+
+
+def _hours(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+class ModulePageForm(WagtailAdminPageForm):
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("quiz_kind")
+        questions = cleaned.get("questions")
+        if kind and not questions:
+            self.add_error("questions", _("A quiz needs at least one question."))
+        if questions and not kind:
+            self.add_error("quiz_kind", _("Choose the kind of quiz these questions make."))
+        if kind == QuizKind.POST_TEST and self.parent_page is not None:
+            siblings = ModulePage.objects.child_of(self.parent_page).filter(
+                quiz_kind=QuizKind.POST_TEST
+            )
+            if self.instance.pk:
+                siblings = siblings.exclude(pk=self.instance.pk)
+            if siblings.exists():
+                self.add_error(
+                    "quiz_kind",
+                    _("This course already has a post-test (%(title)s).")
+                    % {"title": siblings.first().title},
+                )
+        return cleaned
+
+
+class ModulePage(Page):
+    """A lesson of a course; optionally a knowledge check or the course's post-test."""
+
+    body = StreamField(LessonStreamBlock(), verbose_name=_("lesson"), blank=True)
+    estimated_minutes = models.PositiveIntegerField(
+        _("estimated time (minutes)"), validators=[MinValueValidator(1)]
+    )
+    quiz_kind = models.CharField(
+        _("quiz"), max_length=20, choices=QuizKind.choices, blank=True, default=QuizKind.NONE
+    )
+    questions = StreamField(QuizStreamBlock(), verbose_name=_("questions"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("estimated_minutes"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("quiz_kind"), FieldPanel("questions")],
+            heading=_("Quiz"),
+            help_text=_(
+                "Learners never see which options are correct until they submit an attempt."
+            ),
+        ),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+    base_form_class = ModulePageForm
+
+    class Meta:
+        verbose_name = _("module")
+
+    @property
+    def has_quiz(self) -> bool:
+        return bool(self.quiz_kind)
+
+    @property
+    def is_post_test(self) -> bool:
+        return self.quiz_kind == QuizKind.POST_TEST
+
+    def get_course(self) -> CoursePage:
+        return CoursePage.objects.parent_of(self).get()
+
+    def public_questions(self):
+        """The questions as a learner may see them before submitting: no correctness."""
+        return [
+            {
+                "id": block.id,
+                "prompt": block.value["prompt"],
+                "multiple": sum(1 for option in block.value["options"] if option["correct"]) > 1,
+                "options": [
+                    {"index": position, "text": option["text"]}
+                    for position, option in enumerate(block.value["options"])
+                ],
+            }
+            for block in self.questions
+        ]
+
+    def serve(self, request, *args, **kwargs):
+        from courses.access import module_access
+
+        request.module_access = module_access(request, self)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        course = self.get_course()
+        context["course"] = course
+        access = getattr(request, "module_access", None)
+        context["access"] = access
+        siblings = list(course.get_modules())
+        position = next((i for i, m in enumerate(siblings) if m.pk == self.pk), 0)
+        context["modules"] = siblings
+        context["position"] = position + 1
+        context["previous_module"] = siblings[position - 1] if position > 0 else None
+        context["next_module"] = siblings[position + 1] if position + 1 < len(siblings) else None
+        return context

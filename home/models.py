@@ -15,9 +15,27 @@ class HomePage(Page):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.ProgramPage"]
 
     class Meta:
         verbose_name = _("home page")
+
+    def get_programs(self):
+        """Live programs, each with ``course_count``: its live, public courses (two queries)."""
+        programs = list(self.get_children().live().public().specific())
+        courses = Page.objects.live().public().descendant_of(self).filter(depth=self.depth + 2)
+        width = len(self.path) + Page.steplen
+        counts: dict[str, int] = {}
+        for path in courses.values_list("path", flat=True):
+            counts[path[:width]] = counts.get(path[:width], 0) + 1
+        for program in programs:
+            program.course_count = counts.get(program.path, 0)
+        return programs
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["programs"] = self.get_programs()
+        return context
 
 
 @register_setting(icon="cog")

@@ -256,4 +256,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", env.str, "INFO")},
+    "loggers": {
+        # Wagtail's background index/reference tasks log every run at INFO: too chatty.
+        "django_tasks": {"level": "WARNING"},
+    },
 }

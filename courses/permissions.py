@@ -1,0 +1,76 @@
+"""Per-program instructor groups and the "Course review" workflow."""
+
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+# Instructors draft and submit; only an approver publishes (through the workflow).
+INSTRUCTOR_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page")
+INSTRUCTOR_MEDIA_PERMISSIONS = (
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+)
+REVIEWERS_GROUP = "Course reviewers"
+WORKFLOW_NAME = "Course review"
+
+
+def instructor_group_name(program) -> str:
+    return f"{program.code.upper()} instructors"
+
+
+def program_collection(program) -> Collection:
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=program.code.upper()).first()
+    return existing or root.add_child(name=program.code.upper())
+
+
+def ensure_instructor_group(program) -> Group:
+    """A group whose members author pages in this program's subtree only, and its media."""
+    group, _ = Group.objects.get_or_create(name=instructor_group_name(program))
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    for codename in INSTRUCTOR_PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=program.page_ptr if hasattr(program, "page_ptr") else program,
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
+        )
+    collection = program_collection(program)
+    for app_label, codename in INSTRUCTOR_MEDIA_PERMISSIONS:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group,
+            collection=collection,
+            permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
+        )
+    return group
+
+
+def ensure_review_workflow(root: Page) -> Workflow:
+    """ "Course review": an administrator (or a "Course reviewers" member) approves every change."""
+    reviewers, _ = Group.objects.get_or_create(name=REVIEWERS_GROUP)
+    reviewers.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
+    task = GroupApprovalTask.objects.filter(name="Administrator approval").first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name="Administrator approval")
+    task.groups.add(reviewers)
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
+    return workflow
