@@ -29,7 +29,7 @@ run: demo
 ## make test: ruff, then the whole pytest suite.
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=lms.settings.test >/dev/null
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -303,8 +303,11 @@ class CoursePage(Page):
         )
 
     def get_prerequisites(self):
+        # Through the ids: in a preview, ``prerequisites`` is modelcluster's in-memory queryset.
+        ids = [course.pk for course in self.prerequisites.all()]
         return (
-            self.prerequisites.live()
+            CoursePage.objects.live()
+            .filter(pk__in=ids)
             .order_by("code")
             .only("id", "title", "code", "url_path", "path", "depth", "locale_id", "live")
         )

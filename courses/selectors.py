@@ -58,4 +58,7 @@ def catalog(filters: CatalogFilters, *, module_limit: int = 10) -> CatalogResult
         ]
         course_ids += [course.pk for course in parents.values()]
         courses = courses.filter(pk__in=course_ids)
-    return CatalogResult(courses=list(courses.distinct().order_by("code")), module_hits=module_hits)
+    courses = list(courses.distinct().order_by("code"))
+    shown = {course.pk for course in courses}
+    module_hits = [(module, course) for module, course in module_hits if course.pk in shown]
+    return CatalogResult(courses=courses, module_hits=module_hits)

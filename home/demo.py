@@ -28,6 +28,7 @@ DEMO_ACCOUNTS = (
         full_name="Avery Admin",
         is_superuser=True,
         is_staff=True,
+        groups=("Course reviewers",),
     ),
     DemoAccount(
         role="CTN instructor",

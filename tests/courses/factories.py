@@ -31,6 +31,7 @@ def credit_type(code="AMA_PRA_1", name="AMA PRA Category 1 Credit™", short_nam
 
 def program(code="ctn", title=None, publish=True) -> ProgramPage:
     page = ProgramPage(title=title or f"Program {code.upper()}", slug=code, code=code)
+    page.live = publish
     home_page().add_child(instance=page)
     if publish:
         page.save_revision().publish()
@@ -52,8 +53,18 @@ def question(prompt="Which is right?", correct=(1,), options=4, explanation="Bec
     )
 
 
-def course(parent, code=None, modules=0, *, level="basic", audience=("technologist",),
-           credits=(("AMA_PRA_1", "1.5"),), publish=True, post_test=False, **fields) -> CoursePage:  # fmt: skip
+def course(
+    parent,
+    code=None,
+    modules=0,
+    *,
+    level="basic",
+    audience=("technologist",),
+    credits=(("AMA_PRA_1", "1.5"),),
+    publish=True,
+    post_test=False,
+    **fields,
+) -> CoursePage:
     number = next(_counter)
     code = code or f"TST-{number:03d}"
     page = CoursePage(
@@ -73,9 +84,12 @@ def course(parent, code=None, modules=0, *, level="basic", audience=("technologi
         CourseCredit(credit_type=credit_type(code=type_code), hours=Decimal(hours))
         for type_code, hours in credits
     ]
+    page.live = publish
     parent.add_child(instance=page)
     if publish:
         page.save_revision().publish()
+    else:
+        page.save_revision()
     for index in range(modules):
         module(page, title=f"Module {index + 1}")
     if post_test:
@@ -93,7 +107,10 @@ def module(parent, title="Lesson", *, quiz_kind="", questions=(), publish=True, 
         quiz_kind=quiz_kind,
         questions=list(questions),
     )
+    page.live = publish
     parent.add_child(instance=page)
     if publish:
         page.save_revision().publish()
+    else:
+        page.save_revision()
     return page

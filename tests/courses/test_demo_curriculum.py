@@ -1,0 +1,96 @@
+"""The demo curriculum: both programs, all 8 courses, real lessons, full post-tests; idempotent."""
+
+import re
+from html import unescape
+
+from django.contrib.auth.models import Group
+from django.test import TestCase
+from wagtail.models import GroupPagePermission, Page, Workflow
+
+from courses.demo import load_demo_curriculum
+from courses.models import CoursePage, CreditType, ModulePage, ProgramPage
+
+EXPECTED_COURSES = {
+    "CTN-101", "CTN-201", "CTN-202", "CTN-301", "CTN-302", "CMIIT-101", "CMIIT-102", "CMIIT-103",
+}  # fmt: skip
+
+
+def words(module: ModulePage) -> int:
+    text = []
+    for block in module.body:
+        if block.block_type == "text":
+            text.append(block.value.source)
+        elif block.block_type == "callout":
+            text.append(block.value["text"].source)
+        elif block.block_type == "takeaways":
+            text.extend(block.value["items"])
+    plain = unescape(re.sub(r"<[^>]+>", " ", " ".join(text)))
+    return len(plain.split())
+
+
+class DemoCurriculumTests(TestCase):
+    """The curriculum is loaded once for the class (setUpTestData), rolled back afterwards."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_demo_curriculum(log=lambda *_: None)
+
+    def test_demo_curriculum_builds_both_programs_and_all_courses(self):
+        assert set(ProgramPage.objects.live().values_list("code", flat=True)) == {"ctn", "cmiit"}
+        assert set(CoursePage.objects.live().values_list("code", flat=True)) == EXPECTED_COURSES
+        assert set(CreditType.objects.values_list("code", flat=True)) == {
+            "AMA_PRA_1", "VOICE_CEH", "CAMPEP_MPCEC",
+        }  # fmt: skip
+        for course in CoursePage.objects.all():
+            assert course.credits.count() >= 1
+            assert course.get_children().live().count() >= 4
+
+    def test_every_content_module_teaches_at_least_150_words(self):
+        short = [
+            (module.title, words(module))
+            for module in ModulePage.objects.exclude(quiz_kind="post_test")
+            if words(module) < 150
+        ]
+        assert short == []
+
+    def test_every_course_has_one_post_test_with_at_least_5_questions(self):
+        for course in CoursePage.objects.all():
+            post_tests = ModulePage.objects.child_of(course).filter(quiz_kind="post_test")
+            assert post_tests.count() == 1
+            questions = list(post_tests.get().questions)
+            assert len(questions) >= 5
+            for question in questions:
+                options = question.value["options"]
+                assert 2 <= len(options) <= 6
+                assert any(option["correct"] for option in options)
+
+    def test_campep_course_has_ten_questions_per_credit_hour(self):
+        course = CoursePage.objects.get(code="CTN-301")
+        campep = course.credits.get(credit_type__code="CAMPEP_MPCEC")
+        post_test = ModulePage.objects.child_of(course).get(quiz_kind="post_test")
+        assert len(post_test.questions) >= 10 * campep.hours
+        assert course.pass_mark == 80
+
+    def test_gcp_course_states_revision_and_expiry(self):
+        course = CoursePage.objects.get(code="CTN-101")
+        assert course.is_gcp is True
+        assert course.ich_e6_revision == "E6(R3)"
+        assert course.certificate_validity_months == 36
+
+    def test_instructor_groups_have_permissions_on_their_program_only(self):
+        for code in ("CTN", "CMIIT"):
+            group = Group.objects.get(name=f"{code} instructors")
+            pages = set(
+                GroupPagePermission.objects.filter(group=group).values_list("page__slug", flat=True)
+            )
+            assert pages == {code.lower()}
+        assert Workflow.objects.get(name="Course review").active is True
+
+    def test_loading_twice_changes_nothing(self):
+        pages, revisions = (
+            Page.objects.count(),
+            sum(p.revisions.count() for p in Page.objects.all()),
+        )
+        assert load_demo_curriculum(log=lambda *_: None) == []
+        assert Page.objects.count() == pages
+        assert sum(p.revisions.count() for p in Page.objects.all()) == revisions
