@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks as wagtail_blocks
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -321,7 +322,14 @@ class CoursePage(Page):
             credit.statement_text = credit.statement_for(provider)
         context["credits"] = credits
         context["prerequisites"] = list(self.get_prerequisites())
+        run_context_hooks("lms_course_context", request, self, context)
         return context
+
+
+def run_context_hooks(name: str, request, page, context) -> None:
+    """Let apps that build on the catalog (enrollments) add to a page's context."""
+    for hook in hooks.get_hooks(name):
+        hook(request, page, context)
 
 
 def _provider_name(request) -> str:
@@ -477,4 +485,5 @@ class ModulePage(Page):
         context["position"] = position + 1
         context["previous_module"] = siblings[position - 1] if position > 0 else None
         context["next_module"] = siblings[position + 1] if position + 1 < len(siblings) else None
+        run_context_hooks("lms_module_context", request, self, context)
         return context

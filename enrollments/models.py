@@ -1,1 +1,146 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
+
+class EnrollmentStatus(models.TextChoices):
+    ACTIVE = "active", _("In progress")
+    COMPLETED = "completed", _("Completed")
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def completed(self):
+        return self.filter(status=EnrollmentStatus.COMPLETED)
+
+    def active(self):
+        return self.filter(status=EnrollmentStatus.ACTIVE)
+
+
+class Enrollment(models.Model):
+    """A learner taking a course. One per (user, course)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.PROTECT, related_name="enrollments"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=EnrollmentStatus.choices,
+        default=EnrollmentStatus.ACTIVE,
+        db_index=True,
+    )
+    enrolled_at = models.DateTimeField(_("enrolled"), auto_now_add=True, db_index=True)
+    last_activity_at = models.DateTimeField(_("last activity"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True, db_index=True)
+    modules_completed = models.PositiveIntegerField(_("modules completed"), default=0)
+    minutes_completed = models.PositiveIntegerField(_("minutes completed"), default=0)
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrollment")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="one_enrollment_per_course"),
+        ]
+        indexes = [models.Index(fields=["course", "status"])]
+
+    def __str__(self):
+        return f"{self.user} in {self.course_id}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == EnrollmentStatus.COMPLETED
+
+
+class ModuleProgress(models.Model):
+    """A module the learner has completed (content read, or quiz passed)."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="progress")
+    module = models.ForeignKey("courses.ModulePage", on_delete=models.CASCADE, related_name="+")
+    completed_at = models.DateTimeField(_("completed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("module progress")
+        verbose_name_plural = _("module progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "module"], name="one_progress_per_module"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment_id}: module {self.module_id}"
+
+
+class QuizAttempt(models.Model):
+    """One submitted attempt at a quiz, graded on the server."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="attempts")
+    module = models.ForeignKey("courses.ModulePage", on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveSmallIntegerField(_("attempt"))
+    answers = models.JSONField(_("answers"), default=dict)
+    correct_count = models.PositiveSmallIntegerField(default=0)
+    question_count = models.PositiveSmallIntegerField(default=0)
+    score = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=2)
+    passed = models.BooleanField(_("passed"))
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quiz attempt")
+        ordering = ["number"]
+        constraints = [
+            # A replayed or concurrent submission of the same attempt number fails here.
+            models.UniqueConstraint(
+                fields=["enrollment", "module", "number"], name="one_attempt_per_number"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Attempt {self.number} ({self.score}%)"
+
+
+class Rating(models.IntegerChoices):
+    POOR = 1, _("1 - Poor")
+    FAIR = 2, _("2 - Fair")
+    GOOD = 3, _("3 - Good")
+    VERY_GOOD = 4, _("4 - Very good")
+    EXCELLENT = 5, _("5 - Excellent")
+
+
+class CourseEvaluation(models.Model):
+    """The learner's evaluation of the activity, as CE accreditors ask."""
+
+    enrollment = models.OneToOneField(
+        Enrollment, on_delete=models.CASCADE, related_name="evaluation"
+    )
+    overall = models.PositiveSmallIntegerField(
+        _("overall quality"),
+        choices=Rating.choices,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    relevance = models.PositiveSmallIntegerField(
+        _("relevance to my practice"),
+        choices=Rating.choices,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    objectives_met = models.BooleanField(_("the stated learning objectives were met"))
+    free_of_bias = models.BooleanField(_("the content was free of commercial bias"))
+    would_recommend = models.BooleanField(_("I would recommend this activity to a colleague"))
+    practice_change = models.TextField(
+        _("what will you change in your practice?"), blank=True, max_length=2000
+    )
+    comments = models.TextField(_("comments"), blank=True, max_length=4000)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("course evaluation")
+
+    def __str__(self):
+        return f"Evaluation of enrollment {self.enrollment_id}"

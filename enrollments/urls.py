@@ -1,5 +1,30 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from enrollments import views
 
 app_name = "enrollments"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard_view, name="dashboard"),
+    path("courses/<int:course_id>/enroll/", views.enroll_view, name="enroll"),
+    path(
+        "enrollments/<int:enrollment_id>/modules/<int:module_id>/complete/",
+        views.complete_module_view,
+        name="complete_module",
+    ),
+    path(
+        "enrollments/<int:enrollment_id>/modules/<int:module_id>/quiz/",
+        views.submit_quiz_view,
+        name="submit_quiz",
+    ),
+    path(
+        "enrollments/<int:enrollment_id>/modules/<int:module_id>/attempts/<int:number>/",
+        views.attempt_view,
+        name="attempt",
+    ),
+    path(
+        "enrollments/<int:enrollment_id>/evaluation/",
+        views.evaluation_view,
+        name="evaluation",
+    ),
+]

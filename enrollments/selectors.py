@@ -1,0 +1,124 @@
+"""Reads across enrollments and the catalog: the dashboard, a course's and a module's state."""
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+from courses.models import ModulePage
+from enrollments.models import CourseEvaluation, Enrollment, ModuleProgress, QuizAttempt
+
+
+@dataclass
+class CourseProgress:
+    enrollment: Enrollment
+    modules: list = field(default_factory=list)
+    done_ids: set = field(default_factory=set)
+
+    @property
+    def total_modules(self) -> int:
+        return len(self.modules)
+
+    @property
+    def completed_modules(self) -> int:
+        return sum(1 for module in self.modules if module.pk in self.done_ids)
+
+    @property
+    def percent_modules(self) -> int:
+        return round(100 * self.completed_modules / self.total_modules) if self.modules else 0
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(module.estimated_minutes for module in self.modules)
+
+    @property
+    def percent_time(self) -> int:
+        done = sum(m.estimated_minutes for m in self.modules if m.pk in self.done_ids)
+        return round(100 * done / self.total_minutes) if self.total_minutes else 0
+
+    @property
+    def next_module(self):
+        return next((m for m in self.modules if m.pk not in self.done_ids), None)
+
+
+def _modules_by_course(courses) -> dict[int, list]:
+    """Live modules of several courses in one query, keyed by course id, in tree order."""
+    courses = list(courses)
+    if not courses:
+        return {}
+    by_path = {course.path: course.pk for course in courses}
+    condition = reduce(or_, (Q(path__startswith=path) for path in by_path))
+    modules = (
+        ModulePage.objects.live()
+        .filter(condition, depth=courses[0].depth + 1)
+        .defer_streamfields()
+        .only(
+            "id",
+            "title",
+            "slug",
+            "url_path",
+            "path",
+            "depth",
+            "estimated_minutes",
+            "quiz_kind",
+            "locale_id",
+            "live",
+            "content_type_id",
+        )  # fmt: skip
+        .order_by("path")
+    )
+    grouped: dict[int, list] = {pk: [] for pk in by_path.values()}
+    for module in modules:
+        grouped[by_path[module.path[: -ModulePage.steplen]]].append(module)
+    return grouped
+
+
+def learner_dashboard(user) -> dict:
+    """Everything "My learning" shows, in a fixed number of queries."""
+    enrollments = list(
+        Enrollment.objects.for_user(user).select_related("course").order_by("-last_activity_at")
+    )
+    modules = _modules_by_course(e.course for e in enrollments)
+    done: dict[int, set] = {e.pk: set() for e in enrollments}
+    for enrollment_id, module_id in ModuleProgress.objects.filter(
+        enrollment__in=enrollments
+    ).values_list("enrollment_id", "module_id"):
+        done[enrollment_id].add(module_id)
+    rows = [CourseProgress(e, modules.get(e.course_id, []), done[e.pk]) for e in enrollments]
+    return {
+        "in_progress": [row for row in rows if not row.enrollment.is_completed],
+        "completed": sorted(
+            (row for row in rows if row.enrollment.is_completed),
+            key=lambda row: row.enrollment.completed_at,
+            reverse=True,
+        ),
+    }
+
+
+def course_progress(enrollment: Enrollment) -> CourseProgress:
+    modules = _modules_by_course([enrollment.course]).get(enrollment.course_id, [])
+    done = set(
+        ModuleProgress.objects.filter(enrollment=enrollment).values_list("module_id", flat=True)
+    )
+    return CourseProgress(enrollment, modules, done)
+
+
+def quiz_state(enrollment: Enrollment, module) -> dict:
+    attempts = list(QuizAttempt.objects.filter(enrollment=enrollment, module=module))
+    from enrollments.services import attempt_limit
+
+    limit = attempt_limit(enrollment, module)
+    passed = any(attempt.passed for attempt in attempts)
+    return {
+        "attempts": attempts,
+        "next_attempt": len(attempts) + 1,
+        "limit": limit,
+        "remaining": None if limit is None else max(limit - len(attempts), 0),
+        "passed": passed,
+        "best": max((attempt.score for attempt in attempts), default=None),
+    }
+
+
+def has_evaluation(enrollment: Enrollment) -> bool:
+    return CourseEvaluation.objects.filter(enrollment=enrollment).exists()

@@ -1,0 +1,158 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from courses.models import CoursePage, ModulePage
+from enrollments import selectors, services
+from enrollments.forms import EvaluationForm
+from enrollments.models import Enrollment, QuizAttempt
+
+
+def _own_enrollment(request, enrollment_id) -> Enrollment:
+    """The signed-in learner's enrollment; anyone else's is a 404, never a 403 (no probing)."""
+    return get_object_or_404(
+        Enrollment.objects.select_related("course"), pk=enrollment_id, user=request.user
+    )
+
+
+def _refused(request, error: services.LearningError, *, back_url: str, title: str):
+    return render(
+        request,
+        "enrollments/refused.html",
+        {"message": error.message, "back_url": back_url, "title": title},
+        status=error.status,
+    )
+
+
+@require_POST
+@login_required
+def enroll_view(request, course_id):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        enrollment, created = services.enroll(user=request.user, course=course)
+    except services.EnrollmentRefused as error:
+        return _refused(request, error, back_url=course.url, title="Enrollment refused")
+    if created:
+        messages.success(request, f"You are enrolled in {course.code} {course.title}.")
+    progress = selectors.course_progress(enrollment)
+    target = progress.next_module or course
+    return redirect(target.url)
+
+
+@require_POST
+@login_required
+def complete_module_view(request, enrollment_id, module_id):
+    enrollment = _own_enrollment(request, enrollment_id)
+    try:
+        services.complete_module(enrollment=enrollment, module_id=module_id)
+    except services.ModuleNotInCourse:
+        raise Http404("That module is not part of this course.") from None
+    except services.LearningError as error:
+        return _refused(request, error, back_url=enrollment.course.url, title="Not completed")
+    progress = selectors.course_progress(enrollment)
+    enrollment.refresh_from_db()
+    if enrollment.is_completed:
+        messages.success(request, "Course complete. Well done!")
+        return redirect("enrollments:dashboard")
+    if progress.next_module:
+        return redirect(progress.next_module.url)
+    return redirect("enrollments:evaluation", enrollment_id=enrollment.pk)
+
+
+@require_POST
+@login_required
+def submit_quiz_view(request, enrollment_id, module_id):
+    enrollment = _own_enrollment(request, enrollment_id)
+    answers = {
+        key.removeprefix("q-"): request.POST.getlist(key)
+        for key in request.POST
+        if key.startswith("q-")
+    }
+    try:
+        attempt_number = int(request.POST.get("attempt", ""))
+    except ValueError:
+        error = services.InvalidAnswers("The submission did not say which attempt it was.")
+        return _refused(request, error, back_url=enrollment.course.url, title="Not submitted")
+    try:
+        attempt = services.submit_quiz(
+            enrollment=enrollment, module_id=module_id, answers=answers,
+            attempt_number=attempt_number,
+        )  # fmt: skip
+    except services.ModuleNotInCourse:
+        raise Http404("That module is not part of this course.") from None
+    except services.LearningError as error:
+        module = ModulePage.objects.filter(pk=module_id).first()
+        back = module.url if module else enrollment.course.url
+        return _refused(request, error, back_url=back, title="Attempt not recorded")
+    return redirect(
+        "enrollments:attempt",
+        enrollment_id=enrollment.pk,
+        module_id=module_id,
+        number=attempt.number,
+    )
+
+
+@require_GET
+@login_required
+def attempt_view(request, enrollment_id, module_id, number):
+    enrollment = _own_enrollment(request, enrollment_id)
+    attempt = get_object_or_404(
+        QuizAttempt.objects.select_related("module"),
+        enrollment=enrollment,
+        module_id=module_id,
+        number=number,
+    )
+    module = attempt.module.specific
+    graded = services.grade(module, {k: v for k, v in attempt.answers.items()})
+    state = selectors.quiz_state(enrollment, module)
+    progress = selectors.course_progress(enrollment)
+    enrollment.refresh_from_db()
+    return render(
+        request,
+        "enrollments/attempt.html",
+        {
+            "enrollment": enrollment,
+            "course": enrollment.course,
+            "module": module,
+            "attempt": attempt,
+            "graded": graded,
+            "quiz": state,
+            "progress": progress,
+            "needs_evaluation": enrollment.course.evaluation_required
+            and not selectors.has_evaluation(enrollment),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def evaluation_view(request, enrollment_id):
+    enrollment = _own_enrollment(request, enrollment_id)
+    if selectors.has_evaluation(enrollment):
+        error = services.EvaluationNotAllowed("You have already submitted the evaluation.")
+        return _refused(request, error, back_url=enrollment.course.url, title="Evaluation")
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_evaluation(enrollment=enrollment, data=form.cleaned_data)
+        except services.LearningError as error:
+            return _refused(request, error, back_url=enrollment.course.url, title="Evaluation")
+        messages.success(request, "Thank you: your evaluation was recorded.")
+        return redirect("enrollments:dashboard")
+    remaining = services.modules_remaining(enrollment)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "enrollments/evaluation.html",
+        {"enrollment": enrollment, "course": enrollment.course, "form": form,
+         "remaining": remaining},
+        status=status,
+    )  # fmt: skip
+
+
+@require_GET
+@login_required
+def dashboard_view(request):
+    return render(request, "enrollments/dashboard.html", selectors.learner_dashboard(request.user))
