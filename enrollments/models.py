@@ -39,6 +39,11 @@ class Enrollment(models.Model):
     enrolled_at = models.DateTimeField(_("enrolled"), auto_now_add=True, db_index=True)
     last_activity_at = models.DateTimeField(_("last activity"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True, db_index=True)
+    cycle = models.PositiveSmallIntegerField(
+        _("cycle"),
+        default=1,
+        help_text=_("Renewing a course (retaking it for a new certificate) starts a new cycle."),
+    )
     modules_completed = models.PositiveIntegerField(_("modules completed"), default=0)
     minutes_completed = models.PositiveIntegerField(_("minutes completed"), default=0)
 
@@ -64,6 +69,7 @@ class ModuleProgress(models.Model):
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="progress")
     module = models.ForeignKey("courses.ModulePage", on_delete=models.CASCADE, related_name="+")
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
     completed_at = models.DateTimeField(_("completed"), auto_now_add=True)
 
     class Meta:
@@ -71,7 +77,7 @@ class ModuleProgress(models.Model):
         verbose_name_plural = _("module progress")
         constraints = [
             models.UniqueConstraint(
-                fields=["enrollment", "module"], name="one_progress_per_module"
+                fields=["enrollment", "cycle", "module"], name="one_progress_per_module"
             ),
         ]
 
@@ -84,6 +90,7 @@ class QuizAttempt(models.Model):
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="attempts")
     module = models.ForeignKey("courses.ModulePage", on_delete=models.CASCADE, related_name="+")
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
     number = models.PositiveSmallIntegerField(_("attempt"))
     answers = models.JSONField(_("answers"), default=dict)
     correct_count = models.PositiveSmallIntegerField(default=0)
@@ -98,7 +105,7 @@ class QuizAttempt(models.Model):
         constraints = [
             # A replayed or concurrent submission of the same attempt number fails here.
             models.UniqueConstraint(
-                fields=["enrollment", "module", "number"], name="one_attempt_per_number"
+                fields=["enrollment", "cycle", "module", "number"], name="one_attempt_per_number"
             ),
         ]
 
@@ -117,9 +124,8 @@ class Rating(models.IntegerChoices):
 class CourseEvaluation(models.Model):
     """The learner's evaluation of the activity, as CE accreditors ask."""
 
-    enrollment = models.OneToOneField(
-        Enrollment, on_delete=models.CASCADE, related_name="evaluation"
-    )
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="evaluations")
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
     overall = models.PositiveSmallIntegerField(
         _("overall quality"),
         choices=Rating.choices,
@@ -141,6 +147,11 @@ class CourseEvaluation(models.Model):
 
     class Meta:
         verbose_name = _("course evaluation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "cycle"], name="one_evaluation_per_cycle"
+            ),
+        ]
 
     def __str__(self):
         return f"Evaluation of enrollment {self.enrollment_id}"

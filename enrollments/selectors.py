@@ -81,10 +81,12 @@ def learner_dashboard(user) -> dict:
     )
     modules = _modules_by_course(e.course for e in enrollments)
     done: dict[int, set] = {e.pk: set() for e in enrollments}
-    for enrollment_id, module_id in ModuleProgress.objects.filter(
+    cycles = {e.pk: e.cycle for e in enrollments}
+    for enrollment_id, cycle, module_id in ModuleProgress.objects.filter(
         enrollment__in=enrollments
-    ).values_list("enrollment_id", "module_id"):
-        done[enrollment_id].add(module_id)
+    ).values_list("enrollment_id", "cycle", "module_id"):
+        if cycles[enrollment_id] == cycle:
+            done[enrollment_id].add(module_id)
     rows = [CourseProgress(e, modules.get(e.course_id, []), done[e.pk]) for e in enrollments]
     return {
         "in_progress": [row for row in rows if not row.enrollment.is_completed],
@@ -99,13 +101,17 @@ def learner_dashboard(user) -> dict:
 def course_progress(enrollment: Enrollment) -> CourseProgress:
     modules = _modules_by_course([enrollment.course]).get(enrollment.course_id, [])
     done = set(
-        ModuleProgress.objects.filter(enrollment=enrollment).values_list("module_id", flat=True)
+        ModuleProgress.objects.filter(enrollment=enrollment, cycle=enrollment.cycle).values_list(
+            "module_id", flat=True
+        )
     )
     return CourseProgress(enrollment, modules, done)
 
 
 def quiz_state(enrollment: Enrollment, module) -> dict:
-    attempts = list(QuizAttempt.objects.filter(enrollment=enrollment, module=module))
+    attempts = list(
+        QuizAttempt.objects.filter(enrollment=enrollment, cycle=enrollment.cycle, module=module)
+    )
     from enrollments.services import attempt_limit
 
     limit = attempt_limit(enrollment, module)
@@ -121,4 +127,4 @@ def quiz_state(enrollment: Enrollment, module) -> dict:
 
 
 def has_evaluation(enrollment: Enrollment) -> bool:
-    return CourseEvaluation.objects.filter(enrollment=enrollment).exists()
+    return CourseEvaluation.objects.filter(enrollment=enrollment, cycle=enrollment.cycle).exists()

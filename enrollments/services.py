@@ -118,7 +118,9 @@ def _module_of(enrollment: Enrollment, module_id: int) -> ModulePage:
 
 def _recompute(enrollment: Enrollment) -> None:
     live = course_modules(enrollment.course)
-    done = ModuleProgress.objects.filter(enrollment=enrollment, module__in=live)
+    done = ModuleProgress.objects.filter(
+        enrollment=enrollment, cycle=enrollment.cycle, module__in=live
+    )
     totals = done.aggregate(minutes=Sum("module__estimated_minutes"))
     Enrollment.objects.filter(pk=enrollment.pk).update(
         modules_completed=done.count(),
@@ -130,7 +132,9 @@ def _recompute(enrollment: Enrollment) -> None:
 def _record_progress(enrollment: Enrollment, module: ModulePage) -> bool:
     try:
         with transaction.atomic():
-            ModuleProgress.objects.create(enrollment=enrollment, module=module)
+            ModuleProgress.objects.create(
+                enrollment=enrollment, cycle=enrollment.cycle, module=module
+            )
     except IntegrityError:
         return False
     return True
@@ -145,7 +149,7 @@ def complete_module(*, enrollment: Enrollment, module_id: int) -> ModuleProgress
     _record_progress(enrollment, module)
     _recompute(enrollment)
     try_complete(enrollment=enrollment)
-    return ModuleProgress.objects.get(enrollment=enrollment, module=module)
+    return ModuleProgress.objects.get(enrollment=enrollment, cycle=enrollment.cycle, module=module)
 
 
 # --- Quizzes ----------------------------------------------------------------------------------
@@ -226,12 +230,16 @@ def submit_quiz(
     module = _module_of(enrollment, module_id)
     if not module.quiz_kind:
         raise InvalidAnswers(_("This module has no quiz."))
-    used = QuizAttempt.objects.filter(enrollment=enrollment, module=module).count()
+    used = QuizAttempt.objects.filter(
+        enrollment=enrollment, cycle=enrollment.cycle, module=module
+    ).count()
     if attempt_number != used + 1:
         raise StaleSubmission(
             _("This attempt was already submitted; your result is recorded once.")
         )
-    if ModuleProgress.objects.filter(enrollment=enrollment, module=module).exists():
+    if ModuleProgress.objects.filter(
+        enrollment=enrollment, cycle=enrollment.cycle, module=module
+    ).exists():
         raise StaleSubmission(_("You have already passed this quiz."))
     limit = attempt_limit(enrollment, module)
     if limit is not None and used >= limit:
@@ -247,6 +255,7 @@ def submit_quiz(
         with transaction.atomic():
             attempt = QuizAttempt.objects.create(
                 enrollment=enrollment,
+                cycle=enrollment.cycle,
                 module=module,
                 number=attempt_number,
                 answers=cleaned,
@@ -271,7 +280,9 @@ def submit_quiz(
 
 def modules_remaining(enrollment: Enrollment) -> int:
     live = course_modules(enrollment.course)
-    done = ModuleProgress.objects.filter(enrollment=enrollment, module__in=live).count()
+    done = ModuleProgress.objects.filter(
+        enrollment=enrollment, cycle=enrollment.cycle, module__in=live
+    ).count()
     return live.count() - done
 
 
@@ -279,7 +290,7 @@ def modules_remaining(enrollment: Enrollment) -> int:
 def submit_evaluation(*, enrollment: Enrollment, data: dict) -> CourseEvaluation:
     """Record the learner's evaluation once, after every module (and the post-test) is done."""
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
-    if CourseEvaluation.objects.filter(enrollment=enrollment).exists():
+    if CourseEvaluation.objects.filter(enrollment=enrollment, cycle=enrollment.cycle).exists():
         raise EvaluationNotAllowed(_("You have already submitted the evaluation."))
     if modules_remaining(enrollment):
         raise EvaluationNotAllowed(
@@ -287,7 +298,9 @@ def submit_evaluation(*, enrollment: Enrollment, data: dict) -> CourseEvaluation
         )
     try:
         with transaction.atomic():
-            evaluation = CourseEvaluation.objects.create(enrollment=enrollment, **data)
+            evaluation = CourseEvaluation.objects.create(
+                enrollment=enrollment, cycle=enrollment.cycle, **data
+            )
     except IntegrityError:
         raise EvaluationNotAllowed(_("You have already submitted the evaluation.")) from None
     try_complete(enrollment=enrollment)
@@ -302,7 +315,9 @@ def completion_blockers(enrollment: Enrollment) -> list[str]:
         reasons.append(f"{remaining} module(s) not complete")
     if (
         enrollment.course.evaluation_required
-        and not CourseEvaluation.objects.filter(enrollment=enrollment).exists()
+        and not CourseEvaluation.objects.filter(
+            enrollment=enrollment, cycle=enrollment.cycle
+        ).exists()
     ):
         reasons.append("evaluation not submitted")
     return reasons

@@ -101,6 +101,7 @@ def attempt_view(request, enrollment_id, module_id, number):
     attempt = get_object_or_404(
         QuizAttempt.objects.select_related("module"),
         enrollment=enrollment,
+        cycle=enrollment.cycle,
         module_id=module_id,
         number=number,
     )
