@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("learning/", include("enrollments.urls")),
+    path("certificates/", include("certificates.urls")),
     path("catalog/", include("courses.urls")),
 ]
 

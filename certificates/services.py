@@ -1,0 +1,363 @@
+"""Issuing, revoking, reissuing and renewing certificates. Each write is one transaction."""
+
+import hashlib
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from wagtail.models import Site
+
+from certificates.models import (
+    Certificate,
+    CertificateEvent,
+    CertificateFile,
+    CertificateStatus,
+    ExpiryReminder,
+)
+from certificates.pdf import RenderError, render_certificate_pdf
+from enrollments.models import Enrollment, EnrollmentStatus
+from home.models import SiteSettings
+
+logger = logging.getLogger(__name__)
+
+REMINDER_DAYS = (90, 30, 7)
+RENEWAL_WINDOW_DAYS = 90
+STALE_PENDING = timedelta(minutes=3)
+
+
+class CertificateError(Exception):
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# --- Eligibility and creation -----------------------------------------------------------------
+
+
+def certificate_eligibility(enrollment: Enrollment) -> list[str]:
+    """Why this enrollment may not have a certificate (empty when it may). Each reason logged."""
+    reasons = []
+    if enrollment.status != EnrollmentStatus.COMPLETED:
+        reasons.append("enrollment is not completed")
+    if not enrollment.user.is_active:
+        reasons.append("learner account is inactive")
+    for reason in reasons:
+        logger.info("No certificate for enrollment %s: %s", enrollment.pk, reason)
+    return reasons
+
+
+def create_pending_certificate(*, enrollment_id: int) -> Certificate | None:
+    """The ``course_completed`` receiver: one pending certificate per enrollment cycle.
+
+    Enqueues issuing after commit; if the broker is down the sweep issues it later.
+    """
+    enrollment = Enrollment.objects.select_related("user").get(pk=enrollment_id)
+    if certificate_eligibility(enrollment):
+        return None
+    try:
+        with transaction.atomic():
+            certificate, _ = Certificate.objects.get_or_create(
+                enrollment=enrollment, cycle=enrollment.cycle
+            )
+    except IntegrityError:
+        certificate = Certificate.objects.get(enrollment=enrollment, cycle=enrollment.cycle)
+    if certificate.status == CertificateStatus.PENDING:
+        transaction.on_commit(lambda: enqueue_issue(certificate.pk))
+    return certificate
+
+
+def enqueue_issue(certificate_id: int) -> bool:
+    """Send ``issue_certificate`` to the broker without waiting on a broker that is down."""
+    from certificates.tasks import issue_certificate
+
+    try:
+        issue_certificate.apply_async(args=[certificate_id], retry=False)
+    except Exception as exc:  # noqa: BLE001 - the sweep retries whatever was not enqueued
+        logger.warning("Could not enqueue certificate %s (%s); the sweep will", certificate_id, exc)
+        return False
+    return True
+
+
+# --- Issuing ----------------------------------------------------------------------------------
+
+
+def _settings_for_site() -> SiteSettings:
+    site = Site.objects.filter(is_default_site=True).first()
+    return SiteSettings.for_site(site)
+
+
+def _licence_ids(user) -> str:
+    parts = []
+    if user.arrt_id:
+        parts.append(f"ARRT ID {user.arrt_id}")
+    if user.nmtcb_id:
+        parts.append(f"NMTCB ID {user.nmtcb_id}")
+    return " · ".join(parts)
+
+
+def _hours(value) -> str:
+    return f"{value.normalize():f}"
+
+
+def snapshot(certificate: Certificate) -> None:
+    """Copy what the certificate states from the course, the learner and the site settings."""
+    enrollment = certificate.enrollment
+    course = enrollment.course.specific
+    site_settings = _settings_for_site()
+    user = enrollment.user
+    certificate.learner_name = user.name_for_certificate
+    certificate.licence_ids = _licence_ids(user)
+    certificate.course_code = course.code
+    certificate.course_title = course.title
+    certificate.program_title = course.get_parent().title
+    certificate.provider = site_settings.organization_name
+    certificate.signatory_name = site_settings.signatory_name
+    certificate.signatory_title = site_settings.signatory_title
+    certificate.is_gcp = course.is_gcp
+    certificate.course_version = course.course_version
+    certificate.ich_e6_revision = course.ich_e6_revision
+    certificate.credits = [
+        {
+            "code": credit.credit_type.code,
+            "name": credit.credit_type.name,
+            "short_name": credit.credit_type.short_name,
+            "hours": _hours(credit.hours),
+            "statement": credit.statement_for(site_settings.organization_name),
+        }
+        for credit in course.credits.select_related("credit_type")
+    ]
+    completed = timezone.localdate(enrollment.completed_at or timezone.now())
+    certificate.completed_on = completed
+    months = course.certificate_validity_months
+    certificate.expires_on = _add_months(completed, months) if months else None
+
+
+def _add_months(day, months: int):
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def _store_pdf(certificate: Certificate, pdf: bytes, *, reason: str, actor=None):
+    digest = hashlib.sha256(pdf).hexdigest()
+    stored = CertificateFile(certificate=certificate, sha256=digest, size=len(pdf), reason=reason)
+    stored.created_by = actor
+    # A deterministic name: a task killed after writing and before committing overwrites it.
+    stored.file.save(f"{certificate.code}/{digest[:16]}.pdf", ContentFile(pdf), save=False)
+    stored.save()
+    return stored
+
+
+def issue_certificate(*, certificate_id: int) -> Certificate:
+    """Render, store and mark issued: idempotent, whoever runs it and however often.
+
+    The row lock serializes concurrent workers; the second finds it issued and does nothing.
+    The mail goes once: a conditional UPDATE claims it after the commit.
+    """
+    with transaction.atomic():
+        certificate = (
+            Certificate.objects.select_for_update()
+            .select_related("enrollment__user", "enrollment__course")
+            .get(pk=certificate_id)
+        )
+        if certificate.status != CertificateStatus.PENDING:
+            logger.info("Certificate %s is %s: nothing to do", certificate.pk, certificate.status)
+            return certificate
+        snapshot(certificate)
+        try:
+            pdf = render_certificate_pdf(certificate)
+        except RenderError as error:
+            Certificate.objects.filter(pk=certificate.pk).update(
+                status=CertificateStatus.ERROR, last_error=str(error)[:2000]
+            )
+            CertificateEvent.objects.create(
+                certificate=certificate, action="error", note=str(error)[:2000]
+            )
+            logger.error("Certificate %s failed to render: %s", certificate.pk, error)
+            certificate.status = CertificateStatus.ERROR
+            return certificate
+        _store_pdf(certificate, pdf, reason="issued")
+        certificate.status = CertificateStatus.ISSUED
+        certificate.issued_at = timezone.now()
+        certificate.last_error = ""
+        certificate.save()
+        CertificateEvent.objects.create(certificate=certificate, action="issued")
+    send_issued_email(certificate_id=certificate.pk)
+    return certificate
+
+
+def send_issued_email(*, certificate_id: int) -> bool:
+    claimed = Certificate.objects.filter(
+        pk=certificate_id, status=CertificateStatus.ISSUED, emailed_at__isnull=True
+    ).update(emailed_at=timezone.now())
+    if not claimed:
+        return False
+    certificate = Certificate.objects.select_related("enrollment__user").get(pk=certificate_id)
+    user = certificate.enrollment.user
+    context = {
+        "certificate": certificate,
+        "user": user,
+        "site_url": settings.SITE_URL,
+        "download_url": f"{settings.SITE_URL}{certificate.get_download_url()}",
+    }
+    try:
+        send_mail(
+            subject=f"Your certificate: {certificate.course_code} {certificate.course_title}",
+            message=render_to_string("certificates/email/issued.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    except Exception:
+        Certificate.objects.filter(pk=certificate_id).update(emailed_at=None)
+        raise
+    CertificateEvent.objects.create(certificate=certificate, action="emailed", note=user.email)
+    return True
+
+
+# --- Administration ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def revoke_certificate(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    """Revoke with a reason; the verification page says so from then on."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError("Give a reason for revoking the certificate.")
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.status == CertificateStatus.REVOKED:
+        raise CertificateError("This certificate is already revoked.")
+    certificate.status = CertificateStatus.REVOKED
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = actor
+    certificate.revoke_reason = reason
+    certificate.save()
+    CertificateEvent.objects.create(certificate=certificate, action="revoked", actor=actor,
+                                    note=reason)  # fmt: skip
+    return certificate
+
+
+@transaction.atomic
+def reissue_certificate(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    """A new PDF under the same code (after a name correction); the old file is kept."""
+    certificate = (
+        Certificate.objects.select_for_update()
+        .select_related("enrollment__user")
+        .get(pk=certificate.pk)
+    )
+    if certificate.status not in (CertificateStatus.ISSUED, CertificateStatus.ERROR):
+        raise CertificateError("Only an issued certificate (or one in error) can be reissued.")
+    user = certificate.enrollment.user
+    if certificate.status == CertificateStatus.ERROR:
+        snapshot(certificate)
+    certificate.learner_name = user.name_for_certificate
+    certificate.licence_ids = _licence_ids(user)
+    try:
+        pdf = render_certificate_pdf(certificate)
+    except RenderError as error:
+        raise CertificateError(f"The certificate could not be rendered: {error}") from error
+    _store_pdf(certificate, pdf, reason="reissued", actor=actor)
+    certificate.status = CertificateStatus.ISSUED
+    certificate.issued_at = certificate.issued_at or timezone.now()
+    certificate.last_error = ""
+    certificate.save()
+    CertificateEvent.objects.create(certificate=certificate, action="reissued", actor=actor,
+                                    note=(reason or "").strip())  # fmt: skip
+    return certificate
+
+
+@transaction.atomic
+def renew_enrollment(*, enrollment: Enrollment, user) -> Enrollment:
+    """Start the course again for a new certificate; the current one is archived, not deleted."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk, user=user)
+    current = Certificate.objects.filter(enrollment=enrollment, cycle=enrollment.cycle).first()
+    if current is None or current.status != CertificateStatus.ISSUED or not current.expires_on:
+        raise CertificateError("Only an expiring certificate can be renewed.")
+    if current.expires_on > timezone.localdate() + timedelta(days=RENEWAL_WINDOW_DAYS):
+        raise CertificateError(
+            f"Renewal opens {RENEWAL_WINDOW_DAYS} days before the certificate expires."
+        )
+    current.status = CertificateStatus.ARCHIVED
+    current.save(update_fields=["status", "updated_at"])
+    CertificateEvent.objects.create(certificate=current, action="archived", actor=user,
+                                    note="renewal started")  # fmt: skip
+    enrollment.cycle += 1
+    enrollment.status = EnrollmentStatus.ACTIVE
+    enrollment.completed_at = None
+    enrollment.modules_completed = 0
+    enrollment.minutes_completed = 0
+    enrollment.save()
+    return enrollment
+
+
+# --- Periodic work ----------------------------------------------------------------------------
+
+
+def sweep(*, now=None) -> dict:
+    """Re-enqueue what a lost signal, a dead broker or a dead worker left behind."""
+    now = now or timezone.now()
+    created = 0
+    missing = Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED).exclude(
+        certificates__cycle=F("cycle")
+    )
+    for enrollment_id in missing.values_list("pk", flat=True)[:500]:
+        if create_pending_certificate(enrollment_id=enrollment_id):
+            created += 1
+    stale = Certificate.objects.filter(
+        status=CertificateStatus.PENDING, updated_at__lt=now - STALE_PENDING
+    ).values_list("pk", flat=True)[:500]
+    requeued = sum(1 for pk in stale if enqueue_issue(pk))
+    unsent = Certificate.objects.filter(
+        status=CertificateStatus.ISSUED, emailed_at__isnull=True,
+        issued_at__lt=now - STALE_PENDING,
+    ).values_list("pk", flat=True)[:500]  # fmt: skip
+    mailed = sum(1 for pk in unsent if send_issued_email(certificate_id=pk))
+    return {"created": created, "requeued": requeued, "mailed": mailed}
+
+
+def send_expiry_reminders(*, today=None) -> int:
+    """One mail per certificate at the tightest of 90, 30 and 7 days it has reached."""
+    today = today or timezone.localdate()
+    sent = 0
+    horizon = today + timedelta(days=max(REMINDER_DAYS))
+    candidates = Certificate.objects.expiring_between(today, horizon).select_related(
+        "enrollment__user"
+    )
+    for certificate in candidates:
+        days_left = (certificate.expires_on - today).days
+        threshold = min(days for days in REMINDER_DAYS if days_left <= days)
+        try:
+            with transaction.atomic():
+                ExpiryReminder.objects.create(certificate=certificate, days_before=threshold)
+        except IntegrityError:
+            continue
+        user = certificate.enrollment.user
+        send_mail(
+            subject=f"Your {certificate.course_code} certificate expires in {days_left} days",
+            message=render_to_string(
+                "certificates/email/expiry_reminder.txt",
+                {
+                    "certificate": certificate,
+                    "user": user,
+                    "days_left": days_left,
+                    "site_url": settings.SITE_URL,
+                },
+            ),  # fmt: skip
+            from_email=None,
+            recipient_list=[user.email],
+        )
+        CertificateEvent.objects.create(certificate=certificate, action=f"reminder_{threshold}")
+        sent += 1
+    return sent

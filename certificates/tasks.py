@@ -1,0 +1,33 @@
+"""Celery tasks: thin. Take ids, call one service; retries and time limits are declared here."""
+
+from celery import shared_task
+from django.db import DatabaseError, InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerError
+
+from certificates import services
+
+TRANSIENT = (OperationalError, InterfaceError, DatabaseError, BrokerError, ConnectionError)
+
+
+@shared_task(
+    name="certificates.issue_certificate",
+    autoretry_for=TRANSIENT,
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=8,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def issue_certificate(certificate_id: int) -> str:
+    return services.issue_certificate(certificate_id=certificate_id).status
+
+
+@shared_task(name="certificates.sweep", soft_time_limit=240, time_limit=300)
+def sweep_certificates() -> dict:
+    return services.sweep()
+
+
+@shared_task(name="certificates.send_expiry_reminders", soft_time_limit=600, time_limit=900)
+def send_expiry_reminders() -> int:
+    return services.send_expiry_reminders()

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from certificates import views
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("verify/<str:code>/", views.verify_view, name="verify"),
+    path("download/<str:code>/", views.download_view, name="download"),
+    path("transcript/", views.transcript_view, name="transcript"),
+    path("renew/<int:enrollment_id>/", views.renew_view, name="renew"),
+]

@@ -1,0 +1,138 @@
+import csv
+import hashlib
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from certificates import selectors, services
+from certificates.forms import VerifyPdfForm
+from certificates.models import Certificate, CertificateStatus
+from certificates.ratelimit import allow
+from enrollments.models import Enrollment
+
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
+VERIFY_LIMIT, VERIFY_WINDOW = 30, 60
+
+
+def _verifiable(code: str) -> Certificate:
+    if not CODE_PATTERN.match(code):
+        raise Http404("No certificate has that code.")
+    certificate = selectors.certificate_by_code(code)
+    if certificate is None:
+        raise Http404("No certificate has that code.")
+    return certificate
+
+
+@require_http_methods(["GET", "POST"])
+def verify_view(request, code):
+    if not allow(request, "verify", limit=VERIFY_LIMIT, window=VERIFY_WINDOW):
+        return render(request, "certificates/rate_limited.html", status=429)
+    certificate = _verifiable(code)
+    form = VerifyPdfForm(request.POST or None, request.FILES or None)
+    match = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            digest = hashlib.sha256()
+            for chunk in form.cleaned_data["pdf"].chunks():
+                digest.update(chunk)
+            hexdigest = digest.hexdigest()
+            current = certificate.files.first()
+            if current and current.sha256 == hexdigest:
+                match = "current"
+            elif certificate.files.filter(sha256=hexdigest).exists():
+                match = "superseded"
+            else:
+                match = "mismatch"
+        else:
+            status = 400
+    return render(
+        request,
+        "certificates/verify.html",
+        {"certificate": certificate, "state": certificate.public_state, "form": form,
+         "match": match},
+        status=status,
+    )  # fmt: skip
+
+
+@require_GET
+@login_required
+def download_view(request, code):
+    """The owner and administrators only; to anyone else the certificate does not exist."""
+    if not CODE_PATTERN.match(code):
+        raise Http404
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("enrollment"),
+        code=code,
+        status__in=[CertificateStatus.ISSUED, CertificateStatus.ARCHIVED,
+                    CertificateStatus.REVOKED],
+    )  # fmt: skip
+    is_owner = certificate.enrollment.user_id == request.user.pk
+    if not (is_owner or request.user.has_perm("certificates.view_certificate")):
+        raise Http404
+    stored = certificate.files.first()
+    if stored is None:
+        raise Http404
+    filename = f"certificate-{certificate.course_code}-{certificate.code[:8]}.pdf"
+    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=filename,
+                        content_type="application/pdf")  # fmt: skip
+
+
+@require_GET
+@login_required
+def transcript_view(request):
+    data = selectors.transcript(request.user)
+    if request.GET.get("format") == "csv":
+        return _transcript_csv(request.user, data)
+    return render(request, "certificates/transcript.html", data)
+
+
+def _safe(value) -> str:
+    """Neutralize spreadsheet formulas (CSV injection)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _transcript_csv(user, data) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="transcript.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Learner", user.name_for_certificate, "Email", user.email])
+    writer.writerow([])
+    writer.writerow(["Course code", "Course", "Completed", "Expires", "Status", "Credits",
+                     "Verification code", "Verification URL"])  # fmt: skip
+    for certificate in data["certificates"]:
+        credits = "; ".join(f"{c['hours']} {c['short_name']}" for c in certificate.credits)
+        writer.writerow([_safe(v) for v in (
+            certificate.course_code, certificate.course_title, certificate.completed_on,
+            certificate.expires_on or "", certificate.public_state, credits,
+            certificate.code, certificate.verify_url,
+        )])  # fmt: skip
+    writer.writerow([])
+    writer.writerow(["Credit type", "Total hours", "Courses"])
+    for total in data["totals"]:
+        writer.writerow([_safe(total["name"]), total["hours"], total["courses"]])
+    return response
+
+
+@require_POST
+@login_required
+def renew_view(request, enrollment_id):
+    enrollment = get_object_or_404(Enrollment, pk=enrollment_id, user=request.user)
+    try:
+        services.renew_enrollment(enrollment=enrollment, user=request.user)
+    except services.CertificateError as error:
+        messages.error(request, error.message)
+        return render(request, "enrollments/refused.html",
+                      {"message": error.message, "back_url": "/learning/",
+                       "title": "Renewal not started"}, status=409)  # fmt: skip
+    messages.success(
+        request,
+        "Renewal started: complete the course again for a new certificate. "
+        "Your current certificate stays on record.",
+    )
+    return redirect(enrollment.course.url)
