@@ -31,7 +31,7 @@ class CertificateQuerySet(models.QuerySet):
         return self.filter(enrollment__user=user)
 
     def expiring_between(self, start, end):
-        return self.issued().filter(expires_at__gte=start, expires_at__lte=end)
+        return self.issued().filter(expires_on__gte=start, expires_on__lte=end)
 
 
 class Certificate(models.Model):

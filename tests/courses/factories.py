@@ -16,14 +16,22 @@ def home_page():
     return Site.objects.get(is_default_site=True).root_page.specific
 
 
-def credit_type(code="AMA_PRA_1", name="AMA PRA Category 1 Credit™", short_name="CME"):
+CREDIT_NAMES = {
+    "AMA_PRA_1": ("AMA PRA Category 1 Credit™", "CME"),
+    "VOICE_CEH": ("VOICE Continuing Education Hours", "VOICE CEH"),
+    "CAMPEP_MPCEC": ("CAMPEP MPCEC", "MPCEC"),
+}
+
+
+def credit_type(code="AMA_PRA_1"):
+    name, short_name = CREDIT_NAMES.get(code, (f"{code} credit", code))
     obj, _ = CreditType.objects.get_or_create(
         code=code,
         defaults={
             "name": name,
             "short_name": short_name,
             "statement": "{provider} designates this enduring material for a maximum of "
-            "{amount} AMA PRA Category 1 Credits™.",
+            "{amount} credits.",
         },
     )
     return obj

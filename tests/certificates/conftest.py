@@ -1,0 +1,37 @@
+import pytest
+from django.utils import timezone
+
+from enrollments.models import Enrollment, EnrollmentStatus
+from tests.accounts.factories import UserFactory
+from tests.courses import factories
+
+
+@pytest.fixture
+def gcp_course(db):
+    program = factories.program("ctn", "Clinical Trials Network")
+    return factories.course(
+        program, "CTN-101", modules=1, title="Ethics and GCP in Imaging Research",
+        is_gcp=True, course_version="2026.1", ich_e6_revision="E6(R3)",
+        certificate_validity_months=36,
+        credits=(("AMA_PRA_1", "1.5"), ("VOICE_CEH", "1.5")),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def learner(db):
+    return UserFactory(
+        email="learner@example.org", full_name="Jordan Learner",
+        certificate_name="Jordan A. Learner, CNMT", arrt_id="1234567",
+    )  # fmt: skip
+
+
+def completed_enrollment(user, course) -> Enrollment:
+    """An enrollment marked completed directly (the journey itself is tested in enrollments)."""
+    return Enrollment.objects.create(
+        user=user, course=course, status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
+    )
+
+
+@pytest.fixture
+def enrollment(learner, gcp_course):
+    return completed_enrollment(learner, gcp_course)
