@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,20 @@ class Profession(models.TextChoices):
     PHYSICIST = "physicist", _("Physicist")
     RESEARCH_COORDINATOR = "research_coordinator", _("Research coordinator")
     OTHER = "other", _("Other")
+
+
+# Licence IDs are printed on certificates and sent to the credentialing bodies, so only the shapes
+# those bodies issue are accepted: ARRT IDs are numbers, NMTCB IDs letters and digits.
+validate_arrt_id = RegexValidator(
+    r"^[0-9]{1,10}\Z",
+    _("Enter your ARRT ID as digits only (up to 10), with no spaces or dashes."),
+    code="invalid_arrt_id",
+)
+validate_nmtcb_id = RegexValidator(
+    r"^[A-Za-z0-9]{1,12}\Z",
+    _("Enter your NMTCB ID as letters and digits only (up to 12), with no spaces or dashes."),
+    code="invalid_nmtcb_id",
+)
 
 
 class UserManager(BaseUserManager):
@@ -52,8 +67,12 @@ class User(AbstractUser):
         _("profession"), max_length=32, choices=Profession.choices, blank=True
     )
     organization = models.CharField(_("organization"), max_length=200, blank=True, db_index=True)
-    arrt_id = models.CharField(_("ARRT ID"), max_length=20, blank=True)
-    nmtcb_id = models.CharField(_("NMTCB ID"), max_length=20, blank=True)
+    arrt_id = models.CharField(
+        _("ARRT ID"), max_length=20, blank=True, validators=[validate_arrt_id]
+    )
+    nmtcb_id = models.CharField(
+        _("NMTCB ID"), max_length=20, blank=True, validators=[validate_nmtcb_id]
+    )
 
     objects = UserManager()
 

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from accounts import views
+
+urlpatterns = [
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+]

@@ -28,7 +28,6 @@ logger = logging.getLogger(__name__)
 
 REMINDER_DAYS = (90, 30, 7)
 RENEWAL_WINDOW_DAYS = 90
-STALE_PENDING = timedelta(minutes=3)
 
 
 class CertificateError(Exception):
@@ -308,6 +307,7 @@ def renew_enrollment(*, enrollment: Enrollment, user) -> Enrollment:
 def sweep(*, now=None) -> dict:
     """Re-enqueue what a lost signal, a dead broker or a dead worker left behind."""
     now = now or timezone.now()
+    stale_before = now - timedelta(seconds=settings.CERTIFICATES_STALE_PENDING_SECONDS)
     created = 0
     missing = Enrollment.objects.filter(status=EnrollmentStatus.COMPLETED).exclude(
         certificates__cycle=F("cycle")
@@ -316,12 +316,12 @@ def sweep(*, now=None) -> dict:
         if create_pending_certificate(enrollment_id=enrollment_id):
             created += 1
     stale = Certificate.objects.filter(
-        status=CertificateStatus.PENDING, updated_at__lt=now - STALE_PENDING
+        status=CertificateStatus.PENDING, updated_at__lt=stale_before
     ).values_list("pk", flat=True)[:500]
     requeued = sum(1 for pk in stale if enqueue_issue(pk))
     unsent = Certificate.objects.filter(
         status=CertificateStatus.ISSUED, emailed_at__isnull=True,
-        issued_at__lt=now - STALE_PENDING,
+        issued_at__lt=stale_before,
     ).values_list("pk", flat=True)[:500]  # fmt: skip
     mailed = sum(1 for pk in unsent if send_issued_email(certificate_id=pk))
     return {"created": created, "requeued": requeued, "mailed": mailed}

@@ -11,6 +11,8 @@ TRANSIENT = (OperationalError, InterfaceError, DatabaseError, BrokerError, Conne
 
 @shared_task(
     name="certificates.issue_certificate",
+    # No result to keep; and a result backend that subscribes on send would wait on a dead Redis.
+    ignore_result=True,
     autoretry_for=TRANSIENT,
     retry_backoff=2,
     retry_backoff_max=300,

@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ def celery_worker(
     queue = queue or f"test-{uuid.uuid4().hex[:12]}"
     worker_env = {**os.environ, **(env or {})}
     worker_env.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -43,21 +45,23 @@ def celery_worker(
         ],  # fmt: skip
         cwd=ROOT,
         env=worker_env,
-        stdout=subprocess.PIPE,
+        # A file, not a pipe: nobody reads while the test runs, and a full pipe blocks the worker.
+        stdout=log,
         stderr=subprocess.STDOUT,
-        text=True,
         start_new_session=True,
     )
     try:
         yield process, queue
     finally:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
+            # SIGTERM to the main process only: a warm shutdown lets running tasks finish.
+            process.send_signal(signal.SIGTERM)
             try:
-                process.wait(timeout=15)
+                process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+        log.close()
 
 
 def wait_for(predicate, timeout: float = 20.0, interval: float = 0.1):

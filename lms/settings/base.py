@@ -161,7 +161,18 @@ CELERY_DATA_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+    # A short connect timeout: a web request that enqueues must not hang on a broker that is down.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # How long an unacknowledged task waits before Redis hands it to another worker.
+        "visibility_timeout": _read("CELERY_VISIBILITY_TIMEOUT", env.int, 3600),
+        "socket_connect_timeout": 1,
+        "socket_timeout": 2,
+        # A producer tries a dead broker once, briefly: the sweep enqueues what could not be.
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_RESULT_BACKEND = f"file://{CELERY_DATA_DIR / 'results'}"
@@ -185,7 +196,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE = {}
+# The sweep re-enqueues certificates still pending after this long (a lost message, a dead worker).
+CERTIFICATES_STALE_PENDING_SECONDS = _read("CERTIFICATES_STALE_PENDING_SECONDS", env.int, 180)
+CELERY_BEAT_SCHEDULE = {
+    "certificates-sweep": {"task": "certificates.sweep", "schedule": 120.0},
+    "certificates-expiry-reminders": {
+        "task": "certificates.send_expiry_reminders",
+        "schedule": 3600.0,
+    },
+}
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -207,7 +226,25 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_RATE_LIMITS = {}  # allauth's defaults apply; they live in the shared cache
+# allauth's default rate limits apply (only ACCOUNT_RATE_LIMITS = False would turn them off); they
+# live in the shared cache. The failed-login limit is spelled out because it guards passwords.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_CHANGE_EMAIL = True  # one address per account; changing it verifies the new one first
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # mail the user when their password or email changes
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Clinical Research Education] "
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Clinical Research Education"
+# Staff must activate an authenticator app before the admins open (accounts.middleware).
+LMS_REQUIRE_STAFF_MFA = _read("LMS_REQUIRE_STAFF_MFA", env.bool, True)
+# The admins' own login pages go to allauth's, so staff get verification, rate limits and MFA.
+WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+MIDDLEWARE += [
+    "accounts.middleware.AdminLoginRedirectMiddleware",
+    "accounts.middleware.StaffMFARequiredMiddleware",
+]
 
 # --- Internationalization -----------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

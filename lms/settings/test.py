@@ -1,6 +1,8 @@
 """The test suite: the embedded default unless DATABASE_URL / REDIS_URL are set (CI sets both)."""
 
 import os
+import uuid
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR
@@ -15,4 +17,14 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Each xdist worker gets its own media and private storage.
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
 MEDIA_ROOT = VAR_DIR / "test" / _worker / "media"
-PRIVATE_STORAGE_ROOT = VAR_DIR / "test" / _worker / "private"
+PRIVATE_STORAGE_ROOT = Path(
+    os.environ.get("PRIVATE_STORAGE_ROOT") or VAR_DIR / "test" / _worker / "private"
+)
+
+# Other apps' tests force_login staff and open the admin; tests/accounts turn the rule on.
+LMS_REQUIRE_STAFF_MFA = False
+
+# A fresh cache namespace for every test process: rate-limit counters never leak between runs.
+CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"test-{_worker}-{uuid.uuid4().hex[:8]}"}}  # noqa: F405
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    CACHES["default"]["LOCATION"] = str(VAR_DIR / "test" / _worker / "cache")

@@ -1,0 +1,68 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Profession
+
+PROFESSION_CHOICES = [("", _("Choose your profession")), *Profession.choices]
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form plus the profile every learner needs for reports and certificates.
+
+    The adapter (``accounts.adapter.AccountAdapter.save_user``) copies these fields onto the user.
+    """
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    profession = forms.ChoiceField(label=_("Profession"), choices=PROFESSION_CHOICES)
+    organization = forms.CharField(
+        label=_("Organization"),
+        max_length=200,
+        help_text=_("Your hospital, university, company or site."),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+
+    field_order = ["full_name", "email", "profession", "organization", "password1", "password2"]
+
+
+class ProfileForm(forms.ModelForm):
+    """The learner's own profile. Licence IDs are validated by the model fields' validators."""
+
+    class Meta:
+        model = get_user_model()
+        fields = [
+            "full_name",
+            "certificate_name",
+            "profession",
+            "organization",
+            "arrt_id",
+            "nmtcb_id",
+        ]
+        labels = {"certificate_name": _("Name as printed on certificates")}
+        help_texts = {
+            "certificate_name": _(
+                "Printed on your certificates and transcript exactly as written here, including "
+                "credentials (for example “Jordan A. Learner, CNMT”). Leave blank to use your "
+                "full name."
+            ),
+            "arrt_id": _("Digits only, up to 10. Leave blank if you have none."),
+            "nmtcb_id": _("Letters and digits only, up to 12. Leave blank if you have none."),
+        }
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "organization": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "arrt_id": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "nmtcb_id": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Optional on the model (staff accounts are created without them), required of learners.
+        for name in ("full_name", "profession", "organization"):
+            self.fields[name].required = True
+        self.fields["profession"].choices = PROFESSION_CHOICES

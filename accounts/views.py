@@ -1,0 +1,33 @@
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import UpdateView
+
+from accounts.forms import ProfileForm
+
+
+class ProfileView(LoginRequiredMixin, UpdateView):
+    """The signed-in user's own profile; there is no way to name another user."""
+
+    form_class = ProfileForm
+    template_name = "accounts/profile.html"
+    success_url = reverse_lazy("profile")
+
+    def get_object(self, queryset=None):
+        # A copy, not request.user: an invalid form must not leave its values on the request's
+        # user (the page header and navigation render from it).
+        return get_user_model().objects.get(pk=self.request.user.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["totp_active"] = is_mfa_enabled(self.request.user, [Authenticator.Type.TOTP])
+        return context
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your profile has been saved."))
+        return response
