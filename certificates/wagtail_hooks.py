@@ -1,5 +1,17 @@
+from django.urls import include, path
 from wagtail import hooks
 
 from certificates import page_hooks
+from certificates.admin_views import CertificateViewSet, admin_urlpatterns
 
 hooks.register("lms_dashboard_context", page_hooks.dashboard_context)
+
+
+@hooks.register("register_admin_viewset")
+def register_certificate_viewset():
+    return CertificateViewSet("certificate_admin")
+
+
+@hooks.register("register_admin_urls")
+def register_certificate_actions():
+    return [path("", include((admin_urlpatterns, "certificates_admin")))]

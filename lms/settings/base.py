@@ -66,6 +66,7 @@ THIRD_PARTY_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_celery_beat",
+    "django_filters",
 ]
 LOCAL_APPS = [
     "home",

@@ -1,0 +1,170 @@
+"""The certificates area of the Wagtail admin: listing, inspect, revoke and reissue."""
+
+from datetime import timedelta
+
+import django_filters
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.views.generic import EditView, IndexView, InspectView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import MenuItem
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from certificates import services
+from certificates.forms import ReasonForm
+from certificates.models import Certificate, CertificateStatus
+from courses.models import CoursePage
+
+EXPIRY_HORIZON_DAYS = 90
+
+
+class CertificateFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(choices=CertificateStatus.choices)
+    course = django_filters.ModelChoiceFilter(
+        field_name="enrollment__course",
+        queryset=CoursePage.objects.order_by("code"),
+        label=_("Course"),
+    )
+    issued_at = django_filters.DateFromToRangeFilter(label=_("Issued between"))
+    expiring = django_filters.BooleanFilter(
+        label=_("Expiring within 90 days"), method="filter_expiring"
+    )
+
+    class Meta:
+        model = Certificate
+        fields = ["status", "course", "issued_at", "expiring"]
+
+    def filter_expiring(self, queryset, name, value):
+        today = timezone.localdate()
+        soon = queryset.expiring_between(today, today + timedelta(days=EXPIRY_HORIZON_DAYS))
+        return soon if value else queryset.exclude(pk__in=soon.values("pk"))
+
+
+class CertificatePermissionPolicy(ModelPermissionPolicy):
+    """Certificates are made by the issuing task, never typed in, and never deleted."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+
+class CertificateIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("enrollment__user")
+
+    def get_edit_url(self, instance):
+        return None
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        can_change = self.permission_policy.user_has_permission(self.request.user, "change")
+        if instance.status in (CertificateStatus.ISSUED, CertificateStatus.ARCHIVED,
+                               CertificateStatus.REVOKED):  # fmt: skip
+            buttons.append(MenuItem(_("Download PDF"), url=instance.get_download_url(),
+                                    icon_name="download", priority=40))  # fmt: skip
+        if can_change and instance.status != CertificateStatus.REVOKED:
+            url = reverse("certificates_admin:revoke", args=[instance.pk])
+            buttons.append(MenuItem(_("Revoke"), url=url, icon_name="cross", priority=50))
+        if can_change and instance.status in (CertificateStatus.ISSUED, CertificateStatus.ERROR):
+            url = reverse("certificates_admin:reissue", args=[instance.pk])
+            buttons.append(MenuItem(_("Reissue"), url=url, icon_name="rotate", priority=60))
+        return buttons
+
+
+class CertificateInspectView(InspectView):
+    template_name = "certificates/admin/inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["events"] = self.object.events.select_related("actor")
+        context["files"] = self.object.files.select_related("created_by")
+        context["can_change"] = self.permission_policy.user_has_permission(
+            self.request.user, "change"
+        )
+        return context
+
+
+class NoEditView(EditView):
+    def dispatch(self, request, *args, **kwargs):
+        raise PermissionDenied
+
+
+class CertificateViewSet(ModelViewSet):
+    model = Certificate
+    icon = "tick-inverse"
+    menu_label = _("Certificates")
+    menu_order = 250
+    add_to_admin_menu = True
+    url_prefix = "certificates"
+    index_view_class = CertificateIndexView
+    inspect_view_class = CertificateInspectView
+    edit_view_class = NoEditView
+    inspect_view_enabled = True
+    permission_policy = CertificatePermissionPolicy(Certificate)
+    filterset_class = CertificateFilterSet
+    search_fields = ["learner_name", "code", "course_code", "course_title",
+                     "enrollment__user__email"]  # fmt: skip
+    search_backend_name = None
+    list_display = ["learner_name", "course_code", "status", "issued_at", "expires_on", "code"]
+    list_export = [
+        "code", "learner_name", "course_code", "course_title", "status",
+        "completed_on", "issued_at", "expires_on", "revoked_at", "revoke_reason",
+    ]  # fmt: skip
+    export_filename = "certificates"
+    ordering = ["-issued_at", "-created_at"]
+    form_fields = ["revoke_reason"]
+    inspect_view_fields = [
+        "code", "status", "learner_name", "licence_ids", "course_code", "course_title",
+        "provider", "completed_on", "expires_on", "issued_at", "emailed_at", "revoked_at",
+        "revoked_by", "revoke_reason", "last_error",
+    ]  # fmt: skip
+
+
+def _action_view(request, pk, *, action):
+    policy = CertificateViewSet.permission_policy
+    if not policy.user_has_permission(request.user, "change"):
+        raise PermissionDenied
+    certificate = get_object_or_404(Certificate, pk=pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if action == "revoke":
+                services.revoke_certificate(certificate=certificate, actor=request.user,
+                                            reason=form.cleaned_data["reason"])  # fmt: skip
+                messages.success(request, _("Certificate %s revoked.") % certificate.code)
+            else:
+                services.reissue_certificate(certificate=certificate, actor=request.user,
+                                             reason=form.cleaned_data["reason"])  # fmt: skip
+                messages.success(request, _("Certificate %s reissued.") % certificate.code)
+        except services.CertificateError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("certificate_admin:inspect", certificate.pk)
+    return TemplateResponse(
+        request,
+        "certificates/admin/action.html",
+        {"certificate": certificate, "form": form, "action": action,
+         "page_title": f"{action.capitalize()} certificate {certificate.code}"},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+def revoke_view(request, pk):
+    return _action_view(request, pk, action="revoke")
+
+
+def reissue_view(request, pk):
+    return _action_view(request, pk, action="reissue")
+
+
+admin_urlpatterns = [
+    path("certificate-actions/<int:pk>/revoke/", revoke_view, name="revoke"),
+    path("certificate-actions/<int:pk>/reissue/", reissue_view, name="reissue"),
+]
