@@ -41,3 +41,7 @@ format: setup
 
 clean:
 	rm -rf var/cache var/celery var/test
+
+## make bench: benchmarks (not tests) on PostgreSQL and Redis; results in bench/results/.
+bench: setup
+	$(BIN)/python bench/certificates.py

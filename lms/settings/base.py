@@ -297,5 +297,8 @@ LOGGING = {
     "loggers": {
         # Wagtail's background index/reference tasks log every run at INFO: too chatty.
         "django_tasks": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
