@@ -19,6 +19,7 @@ migrate: setup
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
+	$(BIN)/python manage.py load_demo_curriculum
 	$(BIN)/python manage.py create_demo_accounts
 
 ## make run: install, migrate, load the demo content and accounts, then start web + worker + beat.
