@@ -297,6 +297,8 @@ def renew_enrollment(*, enrollment: Enrollment, user) -> Enrollment:
     enrollment.completed_at = None
     enrollment.modules_completed = 0
     enrollment.minutes_completed = 0
+    enrollment.post_test_attempts = 0
+    enrollment.post_test_best_score = None
     enrollment.save()
     return enrollment
 

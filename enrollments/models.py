@@ -45,6 +45,11 @@ class Enrollment(models.Model):
         help_text=_("Renewing a course (retaking it for a new certificate) starts a new cycle."),
     )
     modules_completed = models.PositiveIntegerField(_("modules completed"), default=0)
+    # Kept by submit_quiz for the reports: the current cycle's post-test attempts and best score.
+    post_test_attempts = models.PositiveSmallIntegerField(_("post-test attempts"), default=0)
+    post_test_best_score = models.DecimalField(
+        _("best post-test score (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     minutes_completed = models.PositiveIntegerField(_("minutes completed"), default=0)
 
     objects = EnrollmentQuerySet.as_manager()

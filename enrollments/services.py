@@ -268,6 +268,12 @@ def submit_quiz(
         raise StaleSubmission(
             _("This attempt was already submitted; your result is recorded once.")
         ) from None
+    if module.quiz_kind == QuizKind.POST_TEST:
+        best = enrollment.post_test_best_score
+        Enrollment.objects.filter(pk=enrollment.pk).update(
+            post_test_attempts=attempt_number,
+            post_test_best_score=score if best is None else max(best, score),
+        )
     if passed:
         _record_progress(enrollment, module)
     _recompute(enrollment)

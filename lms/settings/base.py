@@ -74,6 +74,7 @@ LOCAL_APPS = [
     "courses",
     "enrollments",
     "certificates",
+    "reports",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -1,0 +1,60 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+
+from accounts.models import Profession
+from courses.models import CoursePage, ProgramPage
+from enrollments.models import Enrollment, EnrollmentStatus
+
+
+class PassThrough:
+    """Filters whose value narrows the enrollments counted, not the rows listed."""
+
+    def passthrough(self, queryset, name, value):
+        return queryset
+
+
+class CourseCompletionFilterSet(PassThrough, WagtailFilterSet):
+    program = django_filters.ModelChoiceFilter(
+        queryset=ProgramPage.objects.order_by("path"), method="filter_program", label=_("Program")
+    )
+    enrolled = django_filters.DateFromToRangeFilter(
+        method="passthrough", label=_("Enrolled between"), widget=DateRangePickerWidget
+    )
+    profession = django_filters.ChoiceFilter(
+        choices=Profession.choices, method="passthrough", label=_("Profession")
+    )
+    organization = django_filters.CharFilter(method="passthrough", label=_("Organization"))
+
+    class Meta:
+        model = CoursePage
+        fields = []
+
+    def filter_program(self, queryset, name, value):
+        return queryset.filter(path__startswith=value.path)
+
+
+class LearnerProgressFilterSet(WagtailFilterSet):
+    course = django_filters.ModelChoiceFilter(
+        queryset=CoursePage.objects.order_by("code"), label=_("Course")
+    )
+    program = django_filters.ModelChoiceFilter(
+        queryset=ProgramPage.objects.order_by("path"), method="filter_program", label=_("Program")
+    )
+    status = django_filters.ChoiceFilter(choices=EnrollmentStatus.choices, label=_("Status"))
+    profession = django_filters.ChoiceFilter(
+        field_name="user__profession", choices=Profession.choices, label=_("Profession")
+    )
+    organization = django_filters.CharFilter(
+        field_name="user__organization", lookup_expr="icontains", label=_("Organization")
+    )
+    enrolled_at = django_filters.DateFromToRangeFilter(
+        label=_("Enrolled between"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = Enrollment
+        fields = []
+
+    def filter_program(self, queryset, name, value):
+        return queryset.filter(course__path__startswith=value.path)

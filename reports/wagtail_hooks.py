@@ -1,0 +1,61 @@
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import AdminOnlyMenuItem, MenuItem
+
+from reports import scope
+from reports.panels import add_learning_panel
+from reports.views import (
+    CourseCompletionReport,
+    LearnerProgressReport,
+    MyExportsReport,
+    OrganizationRosterReport,
+    export_download,
+)
+
+hooks.register("construct_homepage_panels", add_learning_panel)
+
+REPORTS = [
+    ("course-completion", CourseCompletionReport, "reports_course_completion", "Course completion",
+     "tasks"),
+    ("learner-progress", LearnerProgressReport, "reports_learner_progress", "Learner progress",
+     "user"),
+    ("organization-roster", OrganizationRosterReport, "reports_organization_roster",
+     "Organization roster", "group"),
+    ("my-exports", MyExportsReport, "reports_exports", "My exports", "download"),
+]  # fmt: skip
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    urls = []
+    for slug, view, name, _label, _icon in REPORTS:
+        urls.append(path(f"learning-reports/{slug}/", view.as_view(), name=name))
+        urls.append(
+            path(f"learning-reports/{slug}/results/",
+                 view.as_view(results_only=True), name=f"{name}_results")
+        )  # fmt: skip
+    urls.append(
+        path("learning-reports/exports/<int:pk>/download/", export_download,
+             name="reports_export_download")
+    )  # fmt: skip
+    return urls
+
+
+class ReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return scope.can_view_reports(request.user)
+
+
+def _menu_item(label, name, icon, order):
+    return ReportMenuItem(label, reverse(name), icon_name=icon, order=order)
+
+
+for position, (_slug, _view, _name, _label, _icon) in enumerate(REPORTS):
+    hooks.register(
+        "register_reports_menu_item",
+        lambda label=_label, name=_name, icon=_icon, order=position: _menu_item(
+            label, name, icon, 10 + order
+        ),
+    )
+
+__all__ = ["AdminOnlyMenuItem"]

@@ -1,0 +1,69 @@
+"""An export over 5,000 rows is built by a real Celery worker, mailed, and downloadable."""
+
+import csv
+import io
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from celery_app import app
+from reports.models import ReportExport
+from tests.conftest import IN_CI
+from tests.courses import factories
+from tests.reports.conftest import make_enrollments
+from tests.worker import celery_worker, wait_for
+
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+ROWS = 5001
+
+
+@pytest.fixture(autouse=True)
+def _needs_postgres_and_redis():
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        if IN_CI:
+            pytest.fail("CI runs the large-export test on PostgreSQL and Redis")
+        pytest.skip("needs DATABASE_URL (PostgreSQL) and REDIS_URL")
+
+
+def test_a_large_export_runs_on_the_worker_and_its_row_count_matches(client, django_user_model):
+    program = factories.program("ctn")
+    course = factories.course(program, "CTN-101", modules=1)
+    make_enrollments(course, ROWS, prefix="export")
+    admin = django_user_model.objects.create_superuser("exporter@example.org", "pw")
+    client.force_login(admin)
+    db = connection.settings_dict
+    env = {
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}",
+        "PRIVATE_STORAGE_ROOT": str(settings.PRIVATE_STORAGE_ROOT),
+    }
+    queue = f"export-{os.getpid()}"
+    previous, app.conf.task_default_queue = app.conf.task_default_queue, queue
+    try:
+        response = client.get("/admin/learning-reports/learner-progress/", {"export": "csv"})
+        assert response.status_code == 302
+        export = ReportExport.objects.get()
+        assert export.status == ReportExport.Status.PENDING
+        with celery_worker(queue, env=env):
+            ready = wait_for(
+                lambda: ReportExport.objects.filter(status=ReportExport.Status.READY).exists(),
+                timeout=180,
+            )
+    finally:
+        app.conf.task_default_queue = previous
+    assert ready is True
+    export.refresh_from_db()
+    assert export.rows == ROWS
+    download = client.get(f"/admin/learning-reports/exports/{export.pk}/download/")
+    assert download.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
+    assert len(rows) == ROWS + 1  # the heading row
+    assert rows[0][0] == "Learner"
+    other = django_user_model.objects.create_superuser("other@example.org", "pw")
+    client.force_login(other)
+    assert client.get(f"/admin/learning-reports/exports/{export.pk}/download/").status_code == 404
