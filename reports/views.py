@@ -413,7 +413,92 @@ def export_download(request, pk):
                         filename=export.file.name.rsplit("/", 1)[-1])  # fmt: skip
 
 
+class LearnerTranscriptReport(LearningReportView):
+    """One learner's courses and certificates, with credit totals per credit type."""
+
+    report_key = "learner_transcript"
+    page_title = _("Learner transcript")
+    header_icon = "doc-full"
+    index_url_name = "reports_learner_transcript"
+    index_results_url_name = "reports_learner_transcript_results"
+    template_name = "reports/transcript.html"
+    export_filename = "learner-transcript"
+    list_export = [
+        "course.code", "course.title", "get_status_display", "enrolled_at", "completed_at",
+        "post_test_best_score", "certificate_code", "certificate_state", "credits_text",
+    ]  # fmt: skip
+    export_headings = {
+        "course.code": _("Course code"), "course.title": _("Course"),
+        "get_status_display": _("Status"), "enrolled_at": _("Enrolled"),
+        "completed_at": _("Completed"), "post_test_best_score": _("Best score (%)"),
+        "certificate_code": _("Certificate code"), "certificate_state": _("Certificate"),
+        "credits_text": _("Credits"),
+    }  # fmt: skip
+    columns = [
+        Column("course", label=_("Course"), accessor="course.code"),
+        Column("title", label=_("Title"), accessor="course.title"),
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        DateColumn("completed_at", label=_("Completed")),
+        Column("post_test_best_score", label=_("Best score")),
+        Column("certificate_state", label=_("Certificate")),
+        Column("credits_text", label=_("Credits")),
+    ]
+
+    @cached_property
+    def learner(self):
+        from django.contrib.auth import get_user_model
+
+        email = (self.request.GET.get("learner") or "").strip()
+        if not email:
+            return None
+        return get_user_model().objects.filter(email__iexact=email).first()
+
+    def get_base_queryset(self):
+        if self.learner is None:
+            return Enrollment.objects.none()
+        return (
+            Enrollment.objects.filter(
+                scope.scope_q(self.request.user, "course__path"), user=self.learner
+            )  # fmt: skip
+            .select_related("course")
+            .order_by("-enrolled_at")
+        )
+
+    def get_filtered_queryset(self):
+        return self.get_queryset()
+
+    def decorate_paginated_queryset(self, object_list):
+        rows = list(object_list)
+        certificates = {
+            (c.enrollment_id, c.cycle): c for c in Certificate.objects.filter(enrollment__in=rows)
+        }
+        for row in rows:
+            certificate = certificates.get((row.pk, row.cycle))
+            row.certificate_code = certificate.code if certificate else ""
+            row.certificate_state = certificate.public_state if certificate else ""
+            row.credits_text = "; ".join(
+                f"{c['hours']} {c['short_name']}"
+                for c in (certificate.credits if certificate else [])
+            )
+        return rows
+
+    def get_context_data(self, **kwargs):
+        from certificates.selectors import transcript
+
+        context = super().get_context_data(**kwargs)
+        context["learner"] = self.learner
+        context["learner_query"] = (self.request.GET.get("learner") or "").strip()[:254]
+        if self.learner is not None:
+            context["totals"] = transcript(self.learner)["totals"]
+        return context
+
+
 REPORTS = {
     view.report_key: view
-    for view in (CourseCompletionReport, LearnerProgressReport, OrganizationRosterReport)
+    for view in (
+        CourseCompletionReport,
+        LearnerProgressReport,
+        LearnerTranscriptReport,
+        OrganizationRosterReport,
+    )
 }

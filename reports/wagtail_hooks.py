@@ -1,12 +1,13 @@
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import AdminOnlyMenuItem, MenuItem
+from wagtail.admin.menu import MenuItem
 
 from reports import scope
 from reports.panels import add_learning_panel
 from reports.views import (
     CourseCompletionReport,
     LearnerProgressReport,
+    LearnerTranscriptReport,
     MyExportsReport,
     OrganizationRosterReport,
     export_download,
@@ -19,6 +20,8 @@ REPORTS = [
      "tasks"),
     ("learner-progress", LearnerProgressReport, "reports_learner_progress", "Learner progress",
      "user"),
+    ("learner-transcript", LearnerTranscriptReport, "reports_learner_transcript",
+     "Learner transcript", "doc-full"),
     ("organization-roster", OrganizationRosterReport, "reports_organization_roster",
      "Organization roster", "group"),
     ("my-exports", MyExportsReport, "reports_exports", "My exports", "download"),
@@ -57,5 +60,3 @@ for position, (_slug, _view, _name, _label, _icon) in enumerate(REPORTS):
             label, name, icon, 10 + order
         ),
     )
-
-__all__ = ["AdminOnlyMenuItem"]

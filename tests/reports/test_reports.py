@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 COMPLETION = "/admin/learning-reports/course-completion/"
 PROGRESS = "/admin/learning-reports/learner-progress/"
 ROSTER = "/admin/learning-reports/organization-roster/"
+TRANSCRIPT = "/admin/learning-reports/learner-transcript/"
 
 
 @pytest.fixture
@@ -158,3 +159,21 @@ def test_staff_without_reports_or_programs_get_403(client, catalog):
     response = client.get(COMPLETION)
     assert response.status_code in (302, 403)  # Wagtail turns a refusal into a redirect home
     assert b"CTN-101" not in response.content
+
+
+def test_learner_transcript_lists_courses_certificates_and_credit_totals(admin_client, catalog):
+    from certificates import services
+    from tests.certificates.conftest import completed_enrollment
+
+    learner = UserFactory(email="transcript@example.org", full_name="Tess Transcript")
+    enrollment = completed_enrollment(learner, catalog["gcp"])
+    pending = services.create_pending_certificate(enrollment_id=enrollment.pk)
+    certificate = services.issue_certificate(certificate_id=pending.pk)
+    response = admin_client.get(TRANSCRIPT, {"learner": "transcript@example.org"})
+    assert response.status_code == 200
+    rows = rows_of(response)
+    assert [(r.course.code, r.certificate_code) for r in rows] == [("CTN-101", certificate.code)]
+    assert [t["hours"] for t in response.context["totals"]] == [Decimal("1.5")]
+    missing = admin_client.get(TRANSCRIPT, {"learner": "nobody@example.org"})
+    assert rows_of(missing) == []
+    assert b"No learner has that email address." in missing.content
