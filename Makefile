@@ -21,6 +21,7 @@ migrate: setup
 demo: migrate
 	$(BIN)/python manage.py load_demo_curriculum
 	$(BIN)/python manage.py create_demo_accounts
+	$(BIN)/python manage.py load_demo_activity > var/demo-activity.log
 
 ## make run: install, migrate, load the demo content and accounts, then start web + worker + beat.
 run: demo

@@ -1,0 +1,22 @@
+import pytest
+
+from certificates.models import Certificate, CertificateStatus
+from enrollments.models import Enrollment
+from reports.demo import load_demo_activity
+from tests.courses import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_activity_makes_progress_and_certificates_once():
+    program = factories.program("ctn")
+    for _ in range(3):
+        factories.course(program, modules=2, post_test=True)
+    created = load_demo_activity(learners=8)
+    assert created == Enrollment.objects.count()
+    assert created > 0
+    completed = Enrollment.objects.filter(status="completed").count()
+    assert completed > 0
+    assert Certificate.objects.filter(status=CertificateStatus.ISSUED).count() == completed
+    assert load_demo_activity(learners=8) == 0
+    assert Enrollment.objects.count() == created
