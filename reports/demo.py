@@ -78,9 +78,13 @@ def load_demo_activity(*, learners: int = 36, seed: int = 2026) -> int:
                   finish=finish)  # fmt: skip
             created += 1
             days_ago = rng.randint(1, 80)
+            last_activity = timezone.now() - timedelta(days=days_ago)
             Enrollment.objects.filter(pk=enrollment.pk).update(
-                enrolled_at=timezone.now() - timedelta(days=days_ago + 5),
-                last_activity_at=timezone.now() - timedelta(days=days_ago),
+                enrolled_at=last_activity - timedelta(days=rng.randint(1, 20)),
+                last_activity_at=last_activity,
+            )
+            Enrollment.objects.filter(pk=enrollment.pk, status="completed").update(
+                completed_at=last_activity
             )
     # Completions announce themselves after commit; here the certificates are made in-line.
     for enrollment in Enrollment.objects.filter(user__email__startswith="demo.learner",
