@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -14,6 +16,11 @@ from reports.views import (
 )
 
 hooks.register("construct_homepage_panels", add_learning_panel)
+
+
+@hooks.register("insert_global_admin_css")
+def report_form_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin-reports.css"))
 
 REPORTS = [
     ("course-completion", CourseCompletionReport, "reports_course_completion", "Course completion",
