@@ -47,3 +47,4 @@ clean:
 ## make bench: benchmarks (not tests) on PostgreSQL and Redis; results in bench/results/.
 bench: setup
 	$(BIN)/python bench/certificates.py
+	$(BIN)/python bench/reports.py

@@ -22,6 +22,7 @@ hooks.register("construct_homepage_panels", add_learning_panel)
 def report_form_css():
     return format_html('<link rel="stylesheet" href="{}">', static("css/admin-reports.css"))
 
+
 REPORTS = [
     ("course-completion", CourseCompletionReport, "reports_course_completion", "Course completion",
      "tasks"),
