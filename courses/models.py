@@ -374,6 +374,11 @@ class CourseCredit(Orderable):
         if self.hours is not None and self.hours % CREDIT_STEP:
             raise ValidationError({"hours": _("Credit hours come in steps of 0.25.")})
 
+    @property
+    def hours_display(self) -> str:
+        """1.5, not 1.50: as the accreditation statement words it."""
+        return _hours(self.hours)
+
     def statement_for(self, provider: str) -> str:
         template = self.statement or self.credit_type.statement
         try:

@@ -111,6 +111,9 @@ def attempt_view(request, enrollment_id, module_id, number):
     state = selectors.quiz_state(enrollment, module)
     progress = selectors.course_progress(enrollment)
     enrollment.refresh_from_db()
+    # A graded post-test keeps its answers secret while the learner may still try again:
+    # otherwise attempt 2 is a copy of attempt 1's review and the attempt limit means nothing.
+    reveal = not module.is_post_test or state["passed"] or state["remaining"] == 0
     return render(
         request,
         "enrollments/attempt.html",
@@ -121,6 +124,7 @@ def attempt_view(request, enrollment_id, module_id, number):
             "attempt": attempt,
             "graded": graded,
             "quiz": state,
+            "reveal_answers": reveal,
             "progress": progress,
             "needs_evaluation": enrollment.course.evaluation_required
             and not selectors.has_evaluation(enrollment),

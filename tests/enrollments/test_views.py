@@ -149,8 +149,42 @@ def test_quiz_submission_shows_score_and_explanations(signed_in, enrollment, mod
     assert response.status_code == 302
     result = signed_in.get(response.url)
     assert b"Not passed: 0%" in result.content
-    assert b"Because." in result.content
     assert b"2 attempts left" in result.content
+    # While attempts remain, a graded post-test keeps its answers and explanations secret.
+    assert b"(correct)" not in result.content
+    assert b"Because." not in result.content
+
+
+def test_answers_and_explanations_appear_once_passed(signed_in, enrollment, modules):
+    post_test = modules[-1]
+    response = signed_in.post(
+        quiz_url(enrollment, post_test), quiz_post(post_test, correct_answers(post_test))
+    )
+    result = signed_in.get(response.url)
+    assert b"Passed: 100%" in result.content
+    assert b"Because." in result.content
+    assert b"(correct)" in result.content
+
+
+def test_answers_appear_when_no_attempts_are_left(signed_in, enrollment, modules):
+    post_test = modules[-1]
+    for number in (1, 2, 3):
+        data = quiz_post(post_test, wrong_answers(post_test), number)
+        response = signed_in.post(quiz_url(enrollment, post_test), data)
+    result = signed_in.get(response.url)
+    assert b"You have used all 3 attempts" in result.content
+    assert b"(correct)" in result.content
+
+
+def test_a_knowledge_check_shows_its_answers_at_once(signed_in, enrollment, course):
+    check = factories.module(course, "Check", quiz_kind="knowledge_check",
+                             questions=[factories.question()])  # fmt: skip
+    wrong = {check.questions[0].id: ["0"]}
+    response = signed_in.post(quiz_url(enrollment, check), quiz_post(check, wrong))
+    result = signed_in.get(response.url)
+    assert b"Not passed" in result.content
+    assert b"Because." in result.content
+    assert b"(correct)" in result.content
 
 
 def test_answers_naming_an_option_of_another_question_are_400(signed_in, enrollment, modules):
