@@ -48,3 +48,4 @@ clean:
 bench: setup
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/pages.py

@@ -2,6 +2,7 @@ import csv
 import hashlib
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -15,7 +16,7 @@ from certificates.ratelimit import allow
 from enrollments.models import Enrollment
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
-VERIFY_LIMIT, VERIFY_WINDOW = 30, 60
+VERIFY_WINDOW = 60
 
 
 def _verifiable(code: str) -> Certificate:
@@ -29,7 +30,7 @@ def _verifiable(code: str) -> Certificate:
 
 @require_http_methods(["GET", "POST"])
 def verify_view(request, code):
-    if not allow(request, "verify", limit=VERIFY_LIMIT, window=VERIFY_WINDOW):
+    if not allow(request, "verify", limit=settings.LMS_VERIFY_RATE_LIMIT, window=VERIFY_WINDOW):
         return render(request, "certificates/rate_limited.html", status=429)
     certificate = _verifiable(code)
     form = VerifyPdfForm(request.POST or None, request.FILES or None)

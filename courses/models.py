@@ -455,7 +455,10 @@ class ModulePage(Page):
         return self.quiz_kind == QuizKind.POST_TEST
 
     def get_course(self) -> CoursePage:
-        return CoursePage.objects.parent_of(self).get()
+        # Asked by the access check, the context and the hooks of one request: look it up once.
+        if getattr(self, "_course", None) is None:
+            self._course = CoursePage.objects.parent_of(self).get()
+        return self._course
 
     def public_questions(self):
         """The questions as a learner may see them before submitting: no correctness."""

@@ -19,6 +19,11 @@ urlpatterns = [
     path("catalog/", include("courses.urls")),
 ]
 
+if settings.LMS_BENCH_FLOOR:
+    from lms.bench_views import floor
+
+    urlpatterns += [path("bench/floor/", floor, name="bench_floor")]
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "home.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -90,6 +91,13 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Public pages for anonymous visitors come from the shared cache (0 turns it off).
+LMS_ANONYMOUS_PAGE_CACHE_SECONDS = _read("LMS_ANONYMOUS_PAGE_CACHE_SECONDS", env.int, 300)
+# Public certificate verifications per client address per minute.
+LMS_VERIFY_RATE_LIMIT = _read("LMS_VERIFY_RATE_LIMIT", env.int, 30)
+# The benchmark's floor view (/bench/floor/): never in production.
+LMS_BENCH_FLOOR = _read("LMS_BENCH_FLOOR", env.bool, False)
 
 ROOT_URLCONF = "lms.urls"
 WSGI_APPLICATION = "lms.wsgi.application"

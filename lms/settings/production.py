@@ -18,6 +18,7 @@ if len(SECRET_KEY) < 50:  # noqa: F405
     raise config_error("DJANGO_SECRET_KEY is too short: use at least 50 random characters")
 
 DEBUG = False
+LMS_BENCH_FLOOR = False  # the benchmark floor view never runs in production
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -28,3 +28,6 @@ LMS_REQUIRE_STAFF_MFA = False
 CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"test-{_worker}-{uuid.uuid4().hex[:8]}"}}  # noqa: F405
 if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
     CACHES["default"]["LOCATION"] = str(VAR_DIR / "test" / _worker / "cache")
+
+# Tests of pages expect fresh renders; tests/home/test_caching.py turns the cache on.
+LMS_ANONYMOUS_PAGE_CACHE_SECONDS = 0
