@@ -22,6 +22,7 @@ from certificates.models import (
 )
 from certificates.pdf import RenderError, render_certificate_pdf
 from enrollments.models import Enrollment, EnrollmentStatus
+from home.caching import bump_version
 from home.models import SiteSettings
 
 logger = logging.getLogger(__name__)
@@ -243,6 +244,7 @@ def revoke_certificate(*, certificate: Certificate, actor, reason: str) -> Certi
     certificate.revoked_by = actor
     certificate.revoke_reason = reason
     certificate.save()
+    transaction.on_commit(bump_version)  # the public verification page changes
     CertificateEvent.objects.create(certificate=certificate, action="revoked", actor=actor,
                                     note=reason)  # fmt: skip
     return certificate
@@ -272,6 +274,7 @@ def reissue_certificate(*, certificate: Certificate, actor, reason: str) -> Cert
     certificate.issued_at = certificate.issued_at or timezone.now()
     certificate.last_error = ""
     certificate.save()
+    transaction.on_commit(bump_version)  # the public verification page changes
     CertificateEvent.objects.create(certificate=certificate, action="reissued", actor=actor,
                                     note=(reason or "").strip())  # fmt: skip
     return certificate
@@ -290,6 +293,7 @@ def renew_enrollment(*, enrollment: Enrollment, user) -> Enrollment:
         )
     current.status = CertificateStatus.ARCHIVED
     current.save(update_fields=["status", "updated_at"])
+    transaction.on_commit(bump_version)  # the public verification page changes
     CertificateEvent.objects.create(certificate=current, action="archived", actor=user,
                                     note="renewal started")  # fmt: skip
     enrollment.cycle += 1

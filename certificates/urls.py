@@ -6,6 +6,7 @@ app_name = "certificates"
 
 urlpatterns = [
     path("verify/<str:code>/", views.verify_view, name="verify"),
+    path("verify/<str:code>/pdf/", views.verify_pdf_view, name="verify_pdf"),
     path("download/<str:code>/", views.download_view, name="download"),
     path("transcript/", views.transcript_view, name="transcript"),
     path("renew/<int:enrollment_id>/", views.renew_view, name="renew"),

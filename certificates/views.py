@@ -28,10 +28,30 @@ def _verifiable(code: str) -> Certificate:
     return certificate
 
 
-@require_http_methods(["GET", "POST"])
+def _rate_limited(request):
+    if allow(request, "verify", limit=settings.LMS_VERIFY_RATE_LIMIT, window=VERIFY_WINDOW):
+        return None
+    return render(request, "certificates/rate_limited.html", status=429)
+
+
+@require_GET
 def verify_view(request, code):
-    if not allow(request, "verify", limit=settings.LMS_VERIFY_RATE_LIMIT, window=VERIFY_WINDOW):
-        return render(request, "certificates/rate_limited.html", status=429)
+    """Public, with no form on it: anonymous visitors may be served it from the page cache."""
+    if limited := _rate_limited(request):
+        return limited
+    certificate = _verifiable(code)
+    return render(
+        request,
+        "certificates/verify.html",
+        {"certificate": certificate, "state": certificate.public_state},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verify_pdf_view(request, code):
+    """Upload a PDF: does its SHA-256 match a file issued under this code? Nothing is stored."""
+    if limited := _rate_limited(request):
+        return limited
     certificate = _verifiable(code)
     form = VerifyPdfForm(request.POST or None, request.FILES or None)
     match = None
@@ -53,7 +73,7 @@ def verify_view(request, code):
             status = 400
     return render(
         request,
-        "certificates/verify.html",
+        "certificates/verify_pdf.html",
         {"certificate": certificate, "state": certificate.public_state, "form": form,
          "match": match},
         status=status,

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 VERSION_KEY = "anon-page-cache:version"
+PUBLIC_EXCEPTIONS = ("/certificates/verify/",)
 PRIVATE_PREFIXES = (
     "/admin/", "/django-admin/", "/accounts/", "/learning/", "/certificates/", "/healthz",
     "/documents/", "/static/", "/media/", "/bench/",
@@ -45,7 +46,10 @@ def _cookies_say_personal(request) -> bool:
 def request_is_cacheable(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
-        and not request.path.startswith(PRIVATE_PREFIXES)
+        and (
+            request.path.startswith(PUBLIC_EXCEPTIONS)
+            or not request.path.startswith(PRIVATE_PREFIXES)
+        )
         and not _cookies_say_personal(request)
         and not request.META.get("HTTP_AUTHORIZATION")
     )

@@ -62,7 +62,7 @@ def test_a_pending_certificate_is_not_verifiable(client, enrollment):
 def test_the_issued_pdf_matches_and_a_tampered_one_does_not(client, certificate):
     with certificate.files.first().file.open("rb") as handle:
         original = handle.read()
-    url = certificate.get_absolute_url()
+    url = f"{certificate.get_absolute_url()}pdf/"
     good = client.post(url, {"pdf": SimpleUploadedFile("c.pdf", original, "application/pdf")})
     assert "The PDF matches the certificate we issued." in good.content.decode()
     tampered = original.replace(b"Jordan", b"Jordon", 1)
@@ -74,7 +74,7 @@ def test_the_issued_pdf_matches_and_a_tampered_one_does_not(client, certificate)
 
 def test_a_non_pdf_upload_is_a_form_error(client, certificate):
     response = client.post(
-        certificate.get_absolute_url(),
+        f"{certificate.get_absolute_url()}pdf/",
         {"pdf": SimpleUploadedFile("c.pdf", b"MZ not a pdf", "application/pdf")},
     )
     assert response.status_code == 400
@@ -145,3 +145,17 @@ def test_expiry_reminders_are_sent_once_each(certificate):
     assert sorted(ExpiryReminder.objects.values_list("days_before", flat=True)) == [7, 30, 90]
     assert len(mail.outbox) == 3
     assert "expires in 85 days" in mail.outbox[0].subject
+
+
+def test_a_revoked_certificate_is_not_served_valid_from_the_page_cache(
+    client, certificate, settings, django_user_model, django_capture_on_commit_callbacks
+):
+    settings.LMS_ANONYMOUS_PAGE_CACHE_SECONDS = 300
+    url = certificate.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    admin = django_user_model.objects.create_superuser("revoker@example.org", "pw")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revoke_certificate(certificate=certificate, actor=admin, reason="Error")
+    response = client.get(url)
+    assert b"Revoked certificate" in response.content
