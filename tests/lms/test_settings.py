@@ -104,3 +104,9 @@ def test_production_passes_the_deploy_check():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=clean_env(**PRODUCTION_ENV))
     expect_success(result)
     assert "no issues" in result.stdout
+
+
+def test_the_benchmark_floor_view_is_off_in_production():
+    env = clean_env(**{**PRODUCTION_ENV, "LMS_BENCH_FLOOR": "true"})
+    result = run_python(load("LMS_BENCH_FLOOR"), env)
+    assert expect_success(result).split() == ["False"]
