@@ -22,6 +22,11 @@ from courses.blocks import QuizStreamBlock
 from courses.fields import ChoiceListField
 from home.blocks import LessonStreamBlock
 
+# What a list of modules shows (title, link, minutes, quiz badge): no lesson or quiz content.
+MODULE_LISTING_FIELDS = (
+    "id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "quiz_kind",
+    "locale_id", "live", "content_type_id",
+)  # fmt: skip
 MAX_ENDURING_YEARS = 3  # ACCME: an enduring activity terminates at most 3 years after release
 CREDIT_STEP = Decimal("0.25")
 
@@ -287,19 +292,7 @@ class CoursePage(Page):
             ModulePage.objects.live()
             .child_of(self)
             .defer_streamfields()
-            .only(
-                "id",
-                "title",
-                "slug",
-                "url_path",
-                "path",
-                "depth",
-                "estimated_minutes",
-                "quiz_kind",
-                "locale_id",
-                "live",
-                "content_type_id",
-            )
+            .only(*MODULE_LISTING_FIELDS)
             .order_by("path")
         )
 

@@ -6,7 +6,7 @@ from operator import or_
 
 from django.db.models import Q
 
-from courses.models import ModulePage
+from courses.models import MODULE_LISTING_FIELDS, ModulePage
 from enrollments.models import CourseEvaluation, Enrollment, ModuleProgress, QuizAttempt
 
 
@@ -53,19 +53,7 @@ def _modules_by_course(courses) -> dict[int, list]:
         ModulePage.objects.live()
         .filter(condition, depth=courses[0].depth + 1)
         .defer_streamfields()
-        .only(
-            "id",
-            "title",
-            "slug",
-            "url_path",
-            "path",
-            "depth",
-            "estimated_minutes",
-            "quiz_kind",
-            "locale_id",
-            "live",
-            "content_type_id",
-        )  # fmt: skip
+        .only(*MODULE_LISTING_FIELDS)
         .order_by("path")
     )
     grouped: dict[int, list] = {pk: [] for pk in by_path.values()}
