@@ -8,6 +8,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import reverse
@@ -77,3 +78,27 @@ class StaffMFARequiredMiddleware:
         if not (user.is_staff or user.is_superuser):
             return False
         return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class AdminAccessDeniedMiddleware:
+    """A signed-in person without admin access gets a 403 at the admins, not a login redirect.
+
+    Wagtail sends such a user to the login page, and allauth sends a signed-in user on to ``next``:
+    a redirect loop. Learners see a clear "not allowed" page instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(reverse("wagtailadmin_home")):
+            user = getattr(request, "user", None)
+            if (
+                user is not None
+                and user.is_authenticated
+                and not user.is_superuser
+                and not user.has_perm("wagtailadmin.access_admin")
+                and request.path != reverse("wagtailadmin_logout")
+            ):
+                raise PermissionDenied
+        return self.get_response(request)

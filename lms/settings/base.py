@@ -254,6 +254,7 @@ WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 MIDDLEWARE += [
     "accounts.middleware.AdminLoginRedirectMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
+    "accounts.middleware.AdminAccessDeniedMiddleware",
 ]
 
 # --- Internationalization -----------------------------------------------------------------------

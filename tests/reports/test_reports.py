@@ -177,3 +177,11 @@ def test_learner_transcript_lists_courses_certificates_and_credit_totals(admin_c
     missing = admin_client.get(TRANSCRIPT, {"learner": "nobody@example.org"})
     assert rows_of(missing) == []
     assert b"No learner has that email address." in missing.content
+
+
+@pytest.mark.parametrize("url", [COMPLETION, PROGRESS, ROSTER, TRANSCRIPT, "/admin/"])
+def test_a_signed_in_learner_gets_403_not_a_login_loop(client, catalog, url):
+    client.force_login(UserFactory(email="curious.learner@example.org"))
+    response = client.get(url)
+    assert response.status_code == 403
+    assert b"You do not have access to this page" in response.content
