@@ -81,3 +81,39 @@ def test_logout_needs_a_post(client):
 
     assert still_in is True
     assert "_auth_user_id" not in client.session
+
+
+def test_rotating_x_forwarded_for_does_not_bypass_the_per_ip_login_limit(settings):
+    """Behind one trusted proxy the client is the address the proxy appended, not what it sent."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    client = Client()
+    for attempt in range(10):
+        client.post(
+            reverse("account_login"),
+            {"login": f"guess{attempt}@example.org", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}, 203.0.113.7",
+        )
+    user = verified_user()
+    response = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.7",
+    )
+    assert response.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session
+
+
+def test_brute_force_on_the_admin_login_meets_the_same_limit(client):
+    user = verified_user()
+    user.is_staff = True
+    user.save()
+    admin_login = client.get("/admin/login/")
+    assert admin_login.status_code == 302
+    assert admin_login.url.startswith(reverse("account_login"))
+    for _ in range(5):
+        client.post(reverse("account_login") + "?next=/admin/",
+                    {"login": user.email, "password": "wrong"})  # fmt: skip
+    response = client.post(reverse("account_login") + "?next=/admin/",
+                           {"login": user.email, "password": PASSWORD})  # fmt: skip
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 200
