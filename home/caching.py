@@ -81,12 +81,15 @@ class AnonymousPageCacheMiddleware:
         key = f"anon-page:{current_version()}:{request.get_host()}:{request.get_full_path()}"
         hit = cache.get(key)
         if hit is not None:
-            content_type, content = hit
-            response = HttpResponse(content, content_type=content_type)
+            headers, content = hit
+            response = HttpResponse(content)
+            for name, value in headers.items():  # X-Frame-Options, Content-Type, Vary...
+                response[name] = value
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
         if response_is_cacheable(response):
-            cache.set(key, (response["Content-Type"], response.content), timeout=seconds)
+            headers = {k: v for k, v in response.items() if k.lower() != "set-cookie"}
+            cache.set(key, (headers, response.content), timeout=seconds)
             response["X-Page-Cache"] = "miss"
         return response

@@ -25,6 +25,9 @@ def test_anonymous_course_page_is_served_from_the_cache(course):
     second = client.get(course.url)
     assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
     assert second.content == first.content
+    # Headers the inner middleware set (clickjacking protection, content type) come back too.
+    assert second["X-Frame-Options"] == first["X-Frame-Options"]
+    assert second["Content-Type"] == first["Content-Type"]
 
 
 def test_publishing_drops_the_cached_page(course):
