@@ -216,9 +216,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Sessions are read from the shared cache (Redis in production) and written through to the
-# database: one query less on every signed-in request.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions stay in the database (not cached_db): a signed-in learner must be able to finish a
+# course while Redis is down (tests/certificates/test_worker_faults.py proves it).
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
