@@ -1,0 +1,147 @@
+"""Every route of ours that names an object, for every kind of visitor (a table over the URL conf).
+
+Anonymous visitors, the owning learner, another learner, an instructor of another program and an
+administrator each get what they should; a new route that names an object must join the table.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from certificates import services as certificate_services
+from courses.permissions import ensure_instructor_group
+from enrollments import services
+from reports.models import ReportExport
+from tests.accounts.factories import UserFactory
+from tests.certificates.conftest import completed_enrollment
+from tests.courses import factories
+from tests.enrollments.conftest import wrong_answers
+
+pytestmark = pytest.mark.django_db
+
+ACTORS = ("anonymous", "owner", "other_learner", "other_instructor", "admin")
+LOGIN = "login"  # a redirect to the sign-in page
+
+# route name: (method, {actor: expected status or LOGIN})
+TABLE = {
+    "enrollments:enroll": ("post", {"anonymous": LOGIN, "owner": 302, "other_learner": 302,
+                                    "other_instructor": 302, "admin": 302}),
+    "enrollments:complete_module": ("post", {"anonymous": LOGIN, "owner": 302,
+                                             "other_learner": 404, "other_instructor": 404,
+                                             "admin": 404}),
+    "enrollments:submit_quiz": ("post", {"anonymous": LOGIN, "owner": 302, "other_learner": 404,
+                                         "other_instructor": 404, "admin": 404}),
+    "enrollments:attempt": ("get", {"anonymous": LOGIN, "owner": 200, "other_learner": 404,
+                                    "other_instructor": 404, "admin": 404}),
+    "enrollments:evaluation": ("get", {"anonymous": LOGIN, "owner": 200, "other_learner": 404,
+                                       "other_instructor": 404, "admin": 404}),
+    "certificates:verify": ("get", {a: 200 for a in ACTORS}),
+    "certificates:verify_pdf": ("get", {a: 200 for a in ACTORS}),
+    "certificates:download": ("get", {"anonymous": LOGIN, "owner": 200, "other_learner": 404,
+                                      "other_instructor": 404, "admin": 200}),
+    "certificates:renew": ("post", {"anonymous": LOGIN, "owner": 409, "other_learner": 404,
+                                    "other_instructor": 404, "admin": 404}),
+    "certificates_admin:revoke": ("get", {"anonymous": LOGIN, "owner": 403, "other_learner": 403,
+                                          "other_instructor": 302, "admin": 200}),
+    "certificates_admin:reissue": ("get", {"anonymous": LOGIN, "owner": 403,
+                                           "other_learner": 403, "other_instructor": 302,
+                                           "admin": 200}),
+    "reports_export_download": ("get", {"anonymous": LOGIN, "owner": 403, "other_learner": 403,
+                                        "other_instructor": 404, "admin": 200}),
+}  # fmt: skip
+OUR_NAMESPACES = ("enrollments", "certificates", "certificates_admin")
+
+
+def our_object_routes() -> set[str]:
+    """Names of our routes that take an object in the URL."""
+    found = set()
+
+    def walk(patterns, namespace=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and entry.pattern.converters and entry.name:
+                name = f"{namespace}:{entry.name}" if namespace else entry.name
+                if namespace in OUR_NAMESPACES or name.startswith("reports_export"):
+                    found.add(name)
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def test_every_object_route_is_in_the_table():
+    assert our_object_routes() == set(TABLE)
+
+
+@pytest.fixture
+def world(django_user_model, settings):
+    settings.LMS_VERIFY_RATE_LIMIT = 10_000
+    ctn = factories.program("ctn")
+    cmiit = factories.program("cmiit")
+    course = factories.course(ctn, "CTN-101", modules=1, post_test=True)
+    other_course = factories.course(ctn, "CTN-102", modules=1)
+    ensure_instructor_group(ctn)
+    ensure_instructor_group(cmiit)
+    owner = UserFactory(email="owner@example.org")
+    enrollment = services.enroll(user=owner, course=course)[0]
+    post_test = course.get_children().specific().get(modulepage__quiz_kind="post_test")
+    services.submit_quiz(enrollment=enrollment, module_id=post_test.pk,
+                         answers=wrong_answers(post_test), attempt_number=1)  # fmt: skip
+    done = completed_enrollment(owner, other_course)
+    pending = certificate_services.create_pending_certificate(enrollment_id=done.pk)
+    certificate = certificate_services.issue_certificate(certificate_id=pending.pk)
+    admin = django_user_model.objects.create_superuser("root@example.org", "pw")
+    export = ReportExport.objects.create(user=admin, report="learner_progress",
+                                         export_format="csv", status="ready")  # fmt: skip
+    export.file.save(
+        "x.csv", __import__("django.core.files.base").core.files.base.ContentFile(b"a")
+    )
+    other_instructor = UserFactory(email="cmiit.instructor@example.org")
+    other_instructor.groups.add(Group.objects.get(name="CMIIT instructors"))
+    first_module = course.get_children().specific().exclude(modulepage__quiz_kind="post_test")[0]
+    urls = {
+        "enrollments:enroll": f"/learning/courses/{course.pk}/enroll/",
+        "enrollments:complete_module":
+            f"/learning/enrollments/{enrollment.pk}/modules/{first_module.pk}/complete/",
+        "enrollments:submit_quiz":
+            f"/learning/enrollments/{enrollment.pk}/modules/{post_test.pk}/quiz/",
+        "enrollments:attempt":
+            f"/learning/enrollments/{enrollment.pk}/modules/{post_test.pk}/attempts/1/",
+        "enrollments:evaluation": f"/learning/enrollments/{enrollment.pk}/evaluation/",
+        "certificates:verify": f"/certificates/verify/{certificate.code}/",
+        "certificates:verify_pdf": f"/certificates/verify/{certificate.code}/pdf/",
+        "certificates:download": f"/certificates/download/{certificate.code}/",
+        "certificates:renew": f"/certificates/renew/{done.pk}/",
+        "certificates_admin:revoke": f"/admin/certificate-actions/{certificate.pk}/revoke/",
+        "certificates_admin:reissue": f"/admin/certificate-actions/{certificate.pk}/reissue/",
+        "reports_export_download": f"/admin/learning-reports/exports/{export.pk}/download/",
+    }  # fmt: skip
+    actors = {
+        "anonymous": None,
+        "owner": owner,
+        "other_learner": UserFactory(email="other@example.org"),
+        "other_instructor": other_instructor,
+        "admin": admin,
+    }
+    return {"urls": urls, "actors": actors, "post_test": post_test}
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("route", sorted(TABLE))
+def test_each_visitor_gets_what_they_should(client, world, route, actor):
+    method, expected = TABLE[route]
+    user = world["actors"][actor]
+    if user is not None:
+        client.force_login(user)
+    url = world["urls"][route]
+    data = {"attempt": "2"} if route == "enrollments:submit_quiz" else {}
+    if route == "enrollments:submit_quiz":
+        data.update({f"q-{k}": v for k, v in wrong_answers(world["post_test"]).items()})
+    response = getattr(client, method)(url, data)
+    want = expected[actor]
+    if want == LOGIN:
+        assert response.status_code == 302
+        assert "/accounts/login/" in response.url
+    else:
+        assert response.status_code == want
