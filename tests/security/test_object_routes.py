@@ -94,9 +94,7 @@ def world(django_user_model, settings):
     admin = django_user_model.objects.create_superuser("root@example.org", "pw")
     export = ReportExport.objects.create(user=admin, report="learner_progress",
                                          export_format="csv", status="ready")  # fmt: skip
-    export.file.save(
-        "x.csv", __import__("django.core.files.base").core.files.base.ContentFile(b"a")
-    )
+    export.file.save("x.csv", ContentFile(b"a"))
     other_instructor = UserFactory(email="cmiit.instructor@example.org")
     other_instructor.groups.add(Group.objects.get(name="CMIIT instructors"))
     first_module = course.get_children().specific().exclude(modulepage__quiz_kind="post_test")[0]
