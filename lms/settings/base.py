@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "lms.csp.SiteAndAdminCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -301,6 +302,39 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# --- Content Security Policy (django-csp; lms/csp.py gives the admin its own) -----------------
+_SELF, _NONE, _INLINE = "'self'", "'none'", "'unsafe-inline'"
+_VIDEO = ["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        # Style attributes only (progress bars); no inline <script> anywhere on the site.
+        "style-src": [_SELF, _INLINE],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF, "data:"],
+        "frame-src": [_SELF, *_VIDEO],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_SELF],
+    }
+}
+LMS_ADMIN_CSP_DIRECTIVES = {
+    "default-src": [_SELF],
+    "script-src": [_SELF, _INLINE],
+    "style-src": [_SELF, _INLINE],
+    "img-src": [_SELF, "data:", "blob:"],
+    "font-src": [_SELF, "data:"],
+    "frame-src": [_SELF, *_VIDEO],
+    "connect-src": [_SELF],
+    "object-src": [_NONE],
+    "base-uri": [_SELF],
+    "form-action": [_SELF],
+    "frame-ancestors": [_SELF],
+}
 
 # --- Logging ------------------------------------------------------------------------------------
 LOGGING = {

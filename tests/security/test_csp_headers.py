@@ -1,0 +1,22 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def directives(response) -> dict[str, list[str]]:
+    policy = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in policy.split("; ") if part}
+
+
+def test_the_site_forbids_inline_and_foreign_scripts(client):
+    site = directives(client.get("/"))
+    assert site["script-src"] == ["'self'"]
+    assert site["object-src"] == ["'none'"]
+    assert site["frame-ancestors"] == ["'self'"]
+
+
+def test_the_admin_has_its_own_policy(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("csp@example.org", "pw"))
+    admin = directives(client.get("/admin/"))
+    assert admin["script-src"] == ["'self'", "'unsafe-inline'"]
+    assert admin["object-src"] == ["'none'"]
