@@ -36,6 +36,17 @@ def ensure_database():
                    check=True, env=os.environ)  # fmt: skip
 
 
+def worker_peak_rss_mb(pid: int) -> dict:
+    """Peak resident memory (VmHWM) of the worker's main process and its pool children."""
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    peaks = {}
+    for each in [pid, *map(int, children.stdout.split())]:
+        status = Path(f"/proc/{each}/status").read_text()
+        kilobytes = next(line for line in status.splitlines() if line.startswith("VmHWM"))
+        peaks["main" if each == pid else f"child {each}"] = round(int(kilobytes.split()[1]) / 1024)
+    return peaks
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
@@ -65,7 +76,7 @@ def main():
          for i in range(N)]
     )  # fmt: skip
 
-    with celery_worker("celery", env={"CELERY_CONCURRENCY": "1"}, concurrency=1):
+    with celery_worker("celery", env={"CELERY_CONCURRENCY": "1"}, concurrency=1) as (worker, _):
         time.sleep(3)  # worker up
         now = timezone.now()
         enrollments = Enrollment.objects.bulk_create(
@@ -99,6 +110,7 @@ def main():
             issued = Certificate.objects.filter(pk=certificate.pk, status=CertificateStatus.ISSUED)
             wait_for(issued.exists, timeout=60, interval=0.01)
             single.append(time.perf_counter() - t0)
+        worker_memory = worker_peak_rss_mb(worker.pid)
     # Baseline: the same work without database, broker or worker: render an issued certificate.
     sample = Certificate.objects.get(pk=ids[0])
     render_certificate_pdf(sample)
@@ -120,6 +132,7 @@ def main():
         "idle_latency_p50_s": round(percentile(single, 0.5), 3),
         "idle_latency_p95_s": round(percentile(single, 0.95), 3),
         "pdf_render_alone_ms": round(render_seconds * 1000, 1),
+        "worker_peak_rss_mb": worker_memory,
         "pdf_bound_ceiling_per_second": round(1 / render_seconds, 2),
         "share_of_ceiling": round(per_second * render_seconds, 2),
     }
