@@ -103,10 +103,6 @@ def _licence_ids(user) -> str:
     return " · ".join(parts)
 
 
-def _hours(value) -> str:
-    return f"{value.normalize():f}"
-
-
 def snapshot(certificate: Certificate) -> None:
     """Copy what the certificate states from the course, the learner and the site settings."""
     enrollment = certificate.enrollment
@@ -129,7 +125,7 @@ def snapshot(certificate: Certificate) -> None:
             "code": credit.credit_type.code,
             "name": credit.credit_type.name,
             "short_name": credit.credit_type.short_name,
-            "hours": _hours(credit.hours),
+            "hours": credit.hours_display,
             "statement": credit.statement_for(site_settings.organization_name),
         }
         for credit in course.credits.select_related("credit_type")

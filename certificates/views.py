@@ -14,6 +14,7 @@ from certificates.forms import VerifyPdfForm
 from certificates.models import Certificate, CertificateStatus
 from certificates.ratelimit import allow
 from enrollments.models import Enrollment
+from home.spreadsheets import neutralize
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
 VERIFY_WINDOW = 60
@@ -112,12 +113,6 @@ def transcript_view(request):
     return render(request, "certificates/transcript.html", data)
 
 
-def _safe(value) -> str:
-    """Neutralize spreadsheet formulas (CSV injection)."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _transcript_csv(user, data) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="transcript.csv"'
@@ -128,7 +123,7 @@ def _transcript_csv(user, data) -> HttpResponse:
                      "Verification code", "Verification URL"])  # fmt: skip
     for certificate in data["certificates"]:
         credits = "; ".join(f"{c['hours']} {c['short_name']}" for c in certificate.credits)
-        writer.writerow([_safe(v) for v in (
+        writer.writerow([neutralize(v) for v in (
             certificate.course_code, certificate.course_title, certificate.completed_on,
             certificate.expires_on or "", certificate.public_state, credits,
             certificate.code, certificate.verify_url,
@@ -136,7 +131,7 @@ def _transcript_csv(user, data) -> HttpResponse:
     writer.writerow([])
     writer.writerow(["Credit type", "Total hours", "Courses"])
     for total in data["totals"]:
-        writer.writerow([_safe(total["name"]), total["hours"], total["courses"]])
+        writer.writerow([neutralize(total["name"]), total["hours"], total["courses"]])
     return response
 
 

@@ -279,14 +279,6 @@ class CoursePage(Page):
     def __str__(self):
         return f"{self.code} {self.title}"
 
-    @property
-    def program(self):
-        return self.get_parent().specific
-
-    @property
-    def total_credit_hours(self) -> Decimal:
-        return max((credit.hours for credit in self.credits.all()), default=Decimal(0))
-
     def get_modules(self):
         return (
             ModulePage.objects.live()

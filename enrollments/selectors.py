@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from courses.models import MODULE_LISTING_FIELDS, ModulePage
 from enrollments.models import CourseEvaluation, Enrollment, ModuleProgress, QuizAttempt
+from enrollments.services import attempt_limit
 
 
 @dataclass
@@ -100,7 +101,6 @@ def quiz_state(enrollment: Enrollment, module) -> dict:
     attempts = list(
         QuizAttempt.objects.filter(enrollment=enrollment, cycle=enrollment.cycle, module=module)
     )
-    from enrollments.services import attempt_limit
 
     limit = attempt_limit(enrollment, module)
     passed = any(attempt.passed for attempt in attempts)

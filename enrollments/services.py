@@ -116,11 +116,15 @@ def _module_of(enrollment: Enrollment, module_id: int) -> ModulePage:
     return module
 
 
-def _recompute(enrollment: Enrollment) -> None:
-    live = course_modules(enrollment.course)
-    done = ModuleProgress.objects.filter(
-        enrollment=enrollment, cycle=enrollment.cycle, module__in=live
+def _done_modules(enrollment: Enrollment):
+    """Progress rows of this cycle for modules still live in the course."""
+    return ModuleProgress.objects.filter(
+        enrollment=enrollment, cycle=enrollment.cycle, module__in=course_modules(enrollment.course)
     )
+
+
+def _recompute(enrollment: Enrollment) -> None:
+    done = _done_modules(enrollment)
     totals = done.aggregate(minutes=Sum("module__estimated_minutes"))
     Enrollment.objects.filter(pk=enrollment.pk).update(
         modules_completed=done.count(),
@@ -285,11 +289,7 @@ def submit_quiz(
 
 
 def modules_remaining(enrollment: Enrollment) -> int:
-    live = course_modules(enrollment.course)
-    done = ModuleProgress.objects.filter(
-        enrollment=enrollment, cycle=enrollment.cycle, module__in=live
-    ).count()
-    return live.count() - done
+    return course_modules(enrollment.course).count() - _done_modules(enrollment).count()
 
 
 @transaction.atomic

@@ -1,14 +1,8 @@
 """Spreadsheet safety and the exports too large to build in a request."""
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from home.spreadsheets import neutralize
+
 ASYNC_EXPORT_THRESHOLD = 5000
-
-
-def neutralize(value):
-    """Make a cell that a spreadsheet would read as a formula plain text (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 class SafeSpreadsheetMixin:

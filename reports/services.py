@@ -12,7 +12,6 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.exports import neutralize
 from reports.models import ReportExport
 
 logger = logging.getLogger(__name__)
@@ -70,6 +69,3 @@ def build_export(*, export_id: int) -> ReportExport:
         recipient_list=[export.user.email],
     )
     return export
-
-
-__all__ = ["build_export", "neutralize"]
