@@ -5,6 +5,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from home.caching import CACHE_ERRORS
+
 
 def client_ip(request) -> str:
     """The client's address, trusting only as many proxies as ALLAUTH_TRUSTED_PROXY_COUNT says."""
@@ -27,5 +29,7 @@ def allow(request, scope: str, *, limit: int, window: int) -> bool:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=window + 1)
+        return True
+    except CACHE_ERRORS:  # the cache is down: serve rather than refuse everyone
         return True
     return count <= limit

@@ -22,7 +22,7 @@ from certificates.models import (
 )
 from certificates.pdf import RenderError, render_certificate_pdf
 from enrollments.models import Enrollment, EnrollmentStatus
-from home.caching import bump_version
+from home.caching import bump_user, bump_version
 from home.models import SiteSettings
 
 logger = logging.getLogger(__name__)
@@ -179,6 +179,7 @@ def issue_certificate(*, certificate_id: int) -> Certificate:
             Certificate.objects.filter(pk=certificate.pk).update(
                 status=CertificateStatus.ERROR, last_error=str(error)[:2000]
             )
+            bump_user(certificate.enrollment.user_id)
             CertificateEvent.objects.create(
                 certificate=certificate, action="error", note=str(error)[:2000]
             )

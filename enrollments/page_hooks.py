@@ -32,7 +32,7 @@ def course_context(request, course, context):
     enrollment = _enrollment(request, course.pk)
     context["enrollment"] = enrollment
     if enrollment:
-        context["progress"] = selectors.course_progress(enrollment)
+        context["progress"] = selectors.course_progress(enrollment, context["modules"])
     elif request.user.is_authenticated:
         context["enroll_blockers"] = enrollment_blockers(user=request.user, course=course)
 
@@ -46,7 +46,7 @@ def module_context(request, module, context):
         if request.user.is_authenticated:
             context["enroll_blockers"] = enrollment_blockers(user=request.user, course=course)
         return
-    progress = selectors.course_progress(enrollment)
+    progress = selectors.course_progress(enrollment, context["modules"])
     context["progress"] = progress
     context["module_done"] = module.pk in progress.done_ids
     context["module_actions_template"] = "enrollments/module_actions.html"

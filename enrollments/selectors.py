@@ -87,8 +87,10 @@ def learner_dashboard(user) -> dict:
     }
 
 
-def course_progress(enrollment: Enrollment) -> CourseProgress:
-    modules = _modules_by_course([enrollment.course]).get(enrollment.course_id, [])
+def course_progress(enrollment: Enrollment, modules=None) -> CourseProgress:
+    """``modules``: the course's live modules when the caller has them already."""
+    if modules is None:
+        modules = _modules_by_course([enrollment.course]).get(enrollment.course_id, [])
     done = set(
         ModuleProgress.objects.filter(enrollment=enrollment, cycle=enrollment.cycle).values_list(
             "module_id", flat=True

@@ -18,6 +18,7 @@ from enrollments.models import (
     QuizAttempt,
 )
 from enrollments.signals import course_completed
+from home.caching import bump_user
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +132,7 @@ def _recompute(enrollment: Enrollment) -> None:
         minutes_completed=totals["minutes"] or 0,
         last_activity_at=timezone.now(),
     )
+    bump_user(enrollment.user_id)
 
 
 def _record_progress(enrollment: Enrollment, module: ModulePage) -> bool:
@@ -278,6 +280,7 @@ def submit_quiz(
             post_test_attempts=attempt_number,
             post_test_best_score=score if best is None else max(best, score),
         )
+        bump_user(enrollment.user_id)
     if passed:
         _record_progress(enrollment, module)
     _recompute(enrollment)
@@ -343,6 +346,7 @@ def try_complete(*, enrollment: Enrollment) -> bool:
         status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
     )
     if won:
+        bump_user(enrollment.user_id)
         enrollment_id = enrollment.pk
         transaction.on_commit(
             lambda: course_completed.send(sender=Enrollment, enrollment_id=enrollment_id)

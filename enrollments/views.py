@@ -9,6 +9,7 @@ from courses.models import CoursePage, ModulePage
 from enrollments import selectors, services
 from enrollments.forms import EvaluationForm
 from enrollments.models import Enrollment, QuizAttempt
+from home.caching import signed_in_cacheable
 
 
 def _own_enrollment(request, enrollment_id) -> Enrollment:
@@ -160,6 +161,7 @@ def evaluation_view(request, enrollment_id):
 
 @require_GET
 @login_required
+@signed_in_cacheable
 def dashboard_view(request):
     context = selectors.learner_dashboard(request.user)
     # Apps above enrollments (certificates) add what they know: a certificate per row.

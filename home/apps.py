@@ -7,7 +7,7 @@ class HomeConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
-        from wagtail.models import Page
+        from wagtail.models import Page, PageViewRestriction
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from home.caching import bump_version, bump_version_on_change
@@ -21,3 +21,8 @@ class HomeConfig(AppConfig):
         post_save.connect(
             bump_version_on_change, sender=SiteSettings, dispatch_uid="anon-cache-settings"
         )
+        # Who may see a page is part of what a cached page shows.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                bump_version, sender=PageViewRestriction, dispatch_uid=f"anon-cache-restr-{signal}"
+            )

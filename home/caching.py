@@ -1,13 +1,35 @@
-"""Whole-page caching of public pages for anonymous visitors, dropped whenever content changes.
+"""Whole-page caches: one for anonymous visitors, one per signed-in session.
 
-A request with any session or message cookie is never served from, or stored in, the cache: a
-signed-in person always gets their own page. Publishing, unpublishing, moving or deleting a page,
-or saving site settings, bumps a version that every key includes.
+Anonymous: a request with any session or message cookie is never served from, or stored in, the
+shared cache. Publishing, unpublishing, moving or deleting a page, or saving site settings, bumps a
+content version that every key includes.
+
+Signed in: a page that opts in (every Wagtail page, through ``before_serve_page``, and views wrapped
+in :func:`signed_in_cacheable`) is kept per session and CSRF cookie, under the content version and a
+per-learner version. Anything that changes what a learner's pages show (enrolling, progress, quiz
+attempts, evaluations, certificates, their profile) calls :func:`bump_user` after its transaction
+commits, so the next view renders afresh. Pending messages always bypass it.
+
+The cache is an optimisation, never a dependency: if the cache server is down, pages render as if
+there were no cache.
 """
+
+import hashlib
+import logging
+import uuid
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
+
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # the embedded default runs without the redis client
+    RedisError = OSError
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "anon-page-cache:version"
 PUBLIC_EXCEPTIONS = ("/certificates/verify/",)
@@ -15,6 +37,10 @@ PRIVATE_PREFIXES = (
     "/admin/", "/django-admin/", "/accounts/", "/learning/", "/certificates/", "/healthz",
     "/documents/", "/static/", "/media/", "/bench/",
 )  # fmt: skip
+# Headers a cached page keeps; the middleware above this one adds the rest on every response.
+KEPT_HEADERS = ("Content-Type", "Content-Language")
+# What a cache that is down raises: Redis's errors, or the file cache's.
+CACHE_ERRORS = (RedisError, OSError)
 
 
 def current_version() -> int:
@@ -36,6 +62,32 @@ def bump_version(**kwargs) -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 2, timeout=None)
+    except CACHE_ERRORS:  # the cache server is down: its pages go with it
+        logger.warning("Could not bump the page cache version", exc_info=True)
+
+
+def _user_version_key(user_id) -> str:
+    return f"user-pages:{user_id}"
+
+
+def bump_user(user_id) -> None:
+    """Retire every cached page of this learner now, and again once the transaction commits.
+
+    The second time retires a page that another request rendered from the rows as they were
+    before the commit.
+    """
+    if user_id is None:
+        return
+
+    def bump():
+        try:
+            # A fresh random token, not a counter: a lost key can never bring back an old page.
+            cache.set(_user_version_key(user_id), uuid.uuid4().hex, timeout=None)
+        except CACHE_ERRORS:
+            logger.warning("Could not retire the cached pages of user %s", user_id, exc_info=True)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 def _cookies_say_personal(request) -> bool:
@@ -78,8 +130,12 @@ class AnonymousPageCacheMiddleware:
         seconds = getattr(settings, "LMS_ANONYMOUS_PAGE_CACHE_SECONDS", 0)
         if not seconds or not request_is_cacheable(request):
             return self.get_response(request)
-        key = f"anon-page:{current_version()}:{request.get_host()}:{request.get_full_path()}"
-        hit = cache.get(key)
+        try:
+            key = f"anon-page:{current_version()}:{request.get_host()}:{request.get_full_path()}"
+            hit = cache.get(key)
+        except CACHE_ERRORS:
+            logger.warning("Page cache unavailable; rendering", exc_info=True)
+            return self.get_response(request)
         if hit is not None:
             headers, content = hit
             response = HttpResponse(content)
@@ -90,6 +146,105 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if response_is_cacheable(response):
             headers = {k: v for k, v in response.items() if k.lower() != "set-cookie"}
-            cache.set(key, (headers, response.content), timeout=seconds)
+            _store(key, (headers, response.content), seconds)
             response["X-Page-Cache"] = "miss"
+        return response
+
+
+def _store(key, value, seconds) -> None:
+    try:
+        cache.set(key, value, timeout=seconds)
+    except CACHE_ERRORS:
+        logger.warning("Page cache unavailable; not stored", exc_info=True)
+
+
+# --- Signed-in pages ------------------------------------------------------------------------------
+
+
+def mark_signed_in_cacheable(request) -> None:
+    request.lms_signed_in_cacheable = True
+
+
+def signed_in_cacheable(view):
+    """Let the signed-in page cache keep this view's page (it must depend only on the learner)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        mark_signed_in_cacheable(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _signed_in_key(request) -> str | None:
+    """The cache key for this request, or None when it must not use the cache."""
+    if request.method != "GET" or request.path.startswith(PRIVATE_PREFIXES[:3]):
+        return None
+    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    # Without a CSRF cookie the page would set one: render it, and cache the next view.
+    if not csrf_cookie or "messages" in request.COOKIES:
+        return None
+    user = request.user
+    if not user.is_authenticated or "_messages" in request.session:
+        return None
+    user_key = _user_version_key(user.pk)
+    versions = cache.get_many([VERSION_KEY, user_key])
+    if user_key not in versions:
+        cache.add(user_key, uuid.uuid4().hex, timeout=None)
+        versions[user_key] = cache.get(user_key)
+    identity = "\n".join(
+        str(part)
+        for part in (
+            versions.get(VERSION_KEY),
+            versions[user_key],
+            user.pk,
+            request.session.session_key,
+            csrf_cookie,
+            request.get_host(),
+            request.get_full_path(),
+        )
+    )
+    return "user-page:" + hashlib.sha256(identity.encode()).hexdigest()
+
+
+class SignedInPageCacheMiddleware:
+    """Serve a signed-in learner's repeat views of the same page from the cache.
+
+    Innermost in MIDDLEWARE, so that security headers, CSP and ``Vary: Cookie`` are added by the
+    middleware above it to a cached page exactly as to a fresh one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = getattr(settings, "LMS_SIGNED_IN_PAGE_CACHE_SECONDS", 0)
+        if not seconds:
+            return self.get_response(request)
+        try:
+            key = _signed_in_key(request)
+            hit = cache.get(key) if key else None
+        except CACHE_ERRORS:
+            logger.warning("Signed-in page cache unavailable; rendering", exc_info=True)
+            key = hit = None
+        if hit is not None:
+            headers, content = hit
+            response = HttpResponse(content, headers=headers)
+            response["Cache-Control"] = "private"
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if key and getattr(request, "lms_signed_in_cacheable", False):
+            response["Cache-Control"] = response.get("Cache-Control") or "private"
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and response.get("Content-Type", "").startswith("text/html")
+                and "no-store" not in response["Cache-Control"]
+                and "_messages" not in request.session
+            ):
+                headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+                _store(key, (headers, response.content), seconds)
+                response["X-Page-Cache"] = "miss"
         return response

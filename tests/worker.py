@@ -8,22 +8,38 @@ import tempfile
 import time
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 
 from tests.helpers import ROOT
 
 
+def _cache_prefix() -> str:
+    from django.conf import settings
+
+    return settings.CACHES["default"].get("KEY_PREFIX", "")
+
+
 @contextmanager
 def celery_worker(
-    queue: str | None = None, env: dict[str, str] | None = None, concurrency: int = 1
+    queue: str | None = None,
+    env: dict[str, str] | None = None,
+    concurrency: int = 1,
+    *,
+    name: str | None = None,
+    log_path: Path | None = None,
 ):
     """Start ``celery worker`` consuming one private queue; stop it on exit.
 
     A private queue keeps the test's tasks away from any other worker that shares the broker.
+    ``name`` tells apart two workers on one queue; ``log_path`` keeps the worker's log to read.
     """
     queue = queue or f"test-{uuid.uuid4().hex[:12]}"
     worker_env = {**os.environ, **(env or {})}
     worker_env.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
-    log = tempfile.TemporaryFile()
+    # The worker shares this process's cache namespace, as production's processes share Redis:
+    # what it changes (a learner's cached pages) is seen here.
+    worker_env.setdefault("LMS_TEST_CACHE_PREFIX", _cache_prefix())
+    log = open(log_path, "ab") if log_path else tempfile.TemporaryFile()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -38,7 +54,7 @@ def celery_worker(
             "-Q",
             queue,
             "-n",
-            f"{queue}@%h",
+            f"{name or queue}@%h",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",

@@ -95,6 +95,8 @@ MIDDLEWARE = [
 
 # Public pages for anonymous visitors come from the shared cache (0 turns it off).
 LMS_ANONYMOUS_PAGE_CACHE_SECONDS = _read("LMS_ANONYMOUS_PAGE_CACHE_SECONDS", env.int, 300)
+# A signed-in learner's repeat views of a page come from the cache until their records change.
+LMS_SIGNED_IN_PAGE_CACHE_SECONDS = _read("LMS_SIGNED_IN_PAGE_CACHE_SECONDS", env.int, 300)
 # Public certificate verifications per client address per minute.
 LMS_VERIFY_RATE_LIMIT = _read("LMS_VERIFY_RATE_LIMIT", env.int, 30)
 # The benchmark's floor view (/bench/floor/): never in production.
@@ -152,7 +154,8 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, except that a Redis outage is a cache miss, not a 500.
+            "BACKEND": "lms.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "lms",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -259,6 +262,8 @@ MIDDLEWARE += [
     "accounts.middleware.AdminLoginRedirectMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
     "accounts.middleware.AdminAccessDeniedMiddleware",
+    # Innermost, so a cached page gets every header the middleware above adds.
+    "home.caching.SignedInPageCacheMiddleware",
 ]
 
 # --- Internationalization -----------------------------------------------------------------------

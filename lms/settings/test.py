@@ -25,9 +25,12 @@ PRIVATE_STORAGE_ROOT = Path(
 LMS_REQUIRE_STAFF_MFA = False
 
 # A fresh cache namespace for every test process: rate-limit counters never leak between runs.
-CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": f"test-{_worker}-{uuid.uuid4().hex[:8]}"}}  # noqa: F405
+# A Celery worker a test starts shares its namespace (tests/worker.py passes it on).
+_prefix = os.environ.get("LMS_TEST_CACHE_PREFIX") or f"test-{_worker}-{uuid.uuid4().hex[:8]}"
+CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": _prefix}}  # noqa: F405
 if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
     CACHES["default"]["LOCATION"] = str(VAR_DIR / "test" / _worker / "cache")
 
 # Tests of pages expect fresh renders; tests/home/test_caching.py turns the cache on.
 LMS_ANONYMOUS_PAGE_CACHE_SECONDS = 0
+LMS_SIGNED_IN_PAGE_CACHE_SECONDS = 300

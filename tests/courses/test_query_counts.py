@@ -9,6 +9,12 @@ from tests.courses import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    """These count what rendering a page costs: the signed-in page cache would hide it."""
+    settings.LMS_SIGNED_IN_PAGE_CACHE_SECONDS = 0
+
+
 def count_queries(client, url, params=None) -> int:
     client.get(url, params)  # warm per-process caches (site root, content types)
     with CaptureQueriesContext(connection) as captured:
