@@ -2,8 +2,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+
+from home.storage import get_private_document_storage
 
 
 class HomePage(Page):
@@ -75,3 +78,20 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+
+
+class LessonDocument(AbstractDocument):
+    """A document attached to lessons: stored privately, served only by Wagtail's document view.
+
+    The view checks the collection's privacy settings, so a document in a restricted collection
+    never has a URL that works without them (nothing under MEDIA_ROOT, which a proxy may serve).
+    """
+
+    file = models.FileField(
+        upload_to="documents", storage=get_private_document_storage, verbose_name=_("file")
+    )
+    admin_form_fields = Document.admin_form_fields
+
+    class Meta(AbstractDocument.Meta):
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")

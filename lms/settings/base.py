@@ -305,7 +305,12 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt"]
+# Documents are stored privately (home.LessonDocument) and leave only through Wagtail's view,
+# which applies the collection's privacy; a file's contents must match its extension.
+WAGTAILDOCS_DOCUMENT_MODEL = "home.LessonDocument"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "home.forms.LessonDocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_MAX_UPLOAD_SIZE = _read("WAGTAILDOCS_MAX_UPLOAD_SIZE", env.int, 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Content Security Policy (django-csp; lms/csp.py gives the admin its own) -----------------

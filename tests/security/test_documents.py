@@ -1,0 +1,115 @@
+"""Lesson documents: stored privately, served only by Wagtail's view, uploads checked."""
+
+import io
+import zipfile
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, CollectionViewRestriction
+
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+Document = get_document_model()
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def docx_bytes():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(email="root@example.org", is_staff=True, is_superuser=True))
+    return client
+
+
+def upload(client, name, content):
+    root = Collection.get_first_root_node()
+    return client.post(
+        reverse("wagtaildocs:add"),
+        {"title": name, "file": SimpleUploadedFile(name, content), "collection": root.pk},
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("protocol.pdf", PDF), ("delegation-log.docx", None), ("roster.csv", b"name,site\nAda,1\n")],
+)
+def test_a_document_is_stored_outside_media_root(admin_client, settings, name, content):
+    response = upload(admin_client, name, docx_bytes() if content is None else content)
+    assert response.status_code == 302
+    document = Document.objects.get(title=name)
+    stored = document.file.path
+    assert stored.startswith(str(settings.PRIVATE_STORAGE_ROOT))
+    assert not stored.startswith(str(settings.MEDIA_ROOT))
+    with pytest.raises(NotImplementedError):
+        document.file.url  # noqa: B018 - no public URL exists
+    assert document.url == reverse("wagtaildocs_serve", args=[document.pk, document.filename])
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("protocol.pdf", b"<html><script>alert(1)</script></html>"),
+        ("delegation-log.docx", b"MZ\x90\x00 an executable"),
+        ("slides.pptx", None),  # a real Word file renamed to .pptx
+        ("roster.csv", b"\x00\x01\x02binary"),
+        ("notes.exe", b"MZ\x90\x00"),
+    ],
+)
+def test_a_file_that_is_not_what_its_name_says_is_refused(admin_client, name, content):
+    response = upload(admin_client, name, docx_bytes() if content is None else content)
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert not Document.objects.exists()
+
+
+def test_an_oversized_file_is_refused(admin_client, settings):
+    settings.WAGTAILDOCS_MAX_UPLOAD_SIZE = 1024
+    response = upload(admin_client, "big.pdf", PDF + b"0" * 2048)
+    assert response.status_code == 200
+    assert "too big" in str(response.context["form"].errors["file"])
+    assert not Document.objects.exists()
+
+
+@pytest.fixture
+def restricted_document():
+    collection = Collection.get_first_root_node().add_child(name="Sponsors only")
+    group = Group.objects.create(name="Sponsor monitors")
+    restriction = CollectionViewRestriction.objects.create(
+        collection=collection, restriction_type=CollectionViewRestriction.GROUPS
+    )
+    restriction.groups.add(group)
+    document = Document(title="Monitoring plan", collection=collection)
+    document.file.save("monitoring-plan.pdf", ContentFile(PDF))
+    return document, group
+
+
+def test_a_restricted_document_is_served_only_to_its_group(client, restricted_document):
+    document, group = restricted_document
+    anonymous = client.get(document.url)
+    assert anonymous.status_code == 302
+    assert "/login/" in anonymous.url
+    learner = UserFactory(email="learner@example.org")
+    client.force_login(learner)
+    refused = client.get(document.url)
+    assert refused.status_code in (302, 403)
+    assert not getattr(refused, "streaming", False)
+    learner.groups.add(group)
+    served = client.get(document.url)
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == PDF
+
+
+def test_a_guessed_media_url_finds_nothing(client, restricted_document, settings):
+    document, _ = restricted_document
+    assert client.get(f"{settings.MEDIA_URL}{document.file.name}").status_code == 404
