@@ -182,7 +182,7 @@ def _signed_in_key(request) -> str | None:
         return None
     csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
     # Without a CSRF cookie the page would set one: render it, and cache the next view.
-    if not csrf_cookie or "messages" in request.COOKIES:
+    if not csrf_cookie or request.COOKIES.get("messages"):  # a cleared cookie may linger empty
         return None
     user = request.user
     if not user.is_authenticated or "_messages" in request.session:

@@ -151,6 +151,10 @@ def test_pending_messages_are_shown_not_a_cached_page(signed_in, course, modules
     assert response.status_code == 200
     assert "X-Page-Cache" not in response
     assert any("enrolled" in str(message).lower() for message in response.context["messages"])
+    # The next view is the enrolled learner's page, rendered afresh, then cached.
+    landing = response.redirect_chain[-1][0]
+    assert signed_in.get(landing)["X-Page-Cache"] == "miss"
+    assert signed_in.get(landing)["X-Page-Cache"] == "hit"
 
 
 def test_a_request_without_a_csrf_cookie_is_rendered_and_not_stored(signed_in, enrollment, modules):
