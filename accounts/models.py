@@ -74,10 +74,26 @@ class User(AbstractUser):
         _("NMTCB ID"), max_length=20, blank=True, validators=[validate_nmtcb_id]
     )
 
+    # Bumped in the same transaction as any change to what this person's pages show: part of the
+    # key of their cached pages (home.caching), read with the user row every request already loads.
+    pages_version = models.PositiveBigIntegerField(default=0, editable=False)
+
     objects = UserManager()
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
+
+    def save(self, *args, **kwargs):
+        # Never write back a pages_version read earlier: only home.caching.bump_user moves it.
+        if not (self._state.adding or args or kwargs.get("force_insert")) and (
+            kwargs.get("update_fields") is None
+        ):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "pages_version"
+            ]
+        super().save(*args, **kwargs)
 
     class Meta:
         verbose_name = _("user")

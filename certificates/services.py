@@ -241,7 +241,7 @@ def revoke_certificate(*, certificate: Certificate, actor, reason: str) -> Certi
     certificate.revoked_by = actor
     certificate.revoke_reason = reason
     certificate.save()
-    transaction.on_commit(bump_version)  # the public verification page changes
+    bump_version()  # the public verification page changes
     CertificateEvent.objects.create(certificate=certificate, action="revoked", actor=actor,
                                     note=reason)  # fmt: skip
     return certificate
@@ -271,7 +271,7 @@ def reissue_certificate(*, certificate: Certificate, actor, reason: str) -> Cert
     certificate.issued_at = certificate.issued_at or timezone.now()
     certificate.last_error = ""
     certificate.save()
-    transaction.on_commit(bump_version)  # the public verification page changes
+    bump_version()  # the public verification page changes
     CertificateEvent.objects.create(certificate=certificate, action="reissued", actor=actor,
                                     note=(reason or "").strip())  # fmt: skip
     return certificate
@@ -290,7 +290,7 @@ def renew_enrollment(*, enrollment: Enrollment, user) -> Enrollment:
         )
     current.status = CertificateStatus.ARCHIVED
     current.save(update_fields=["status", "updated_at"])
-    transaction.on_commit(bump_version)  # the public verification page changes
+    bump_version()  # the public verification page changes
     CertificateEvent.objects.create(certificate=current, action="archived", actor=user,
                                     note="renewal started")  # fmt: skip
     enrollment.cycle += 1

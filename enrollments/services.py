@@ -132,7 +132,6 @@ def _recompute(enrollment: Enrollment) -> None:
         minutes_completed=totals["minutes"] or 0,
         last_activity_at=timezone.now(),
     )
-    bump_user(enrollment.user_id)
 
 
 def _record_progress(enrollment: Enrollment, module: ModulePage) -> bool:
@@ -280,7 +279,6 @@ def submit_quiz(
             post_test_attempts=attempt_number,
             post_test_best_score=score if best is None else max(best, score),
         )
-        bump_user(enrollment.user_id)
     if passed:
         _record_progress(enrollment, module)
     _recompute(enrollment)

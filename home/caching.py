@@ -1,14 +1,17 @@
 """Whole-page caches: one for anonymous visitors, one per signed-in session.
 
 Anonymous: a request with any session or message cookie is never served from, or stored in, the
-shared cache. Publishing, unpublishing, moving or deleting a page, or saving site settings, bumps a
-content version that every key includes.
+shared cache. Publishing, unpublishing, moving or deleting a page, saving site settings, or revoking
+a certificate bumps a content version (a database row) that every key includes.
 
 Signed in: a page that opts in (every Wagtail page, through ``before_serve_page``, and views wrapped
-in :func:`signed_in_cacheable`) is kept per session and CSRF cookie, under the content version and a
-per-learner version. Anything that changes what a learner's pages show (enrolling, progress, quiz
-attempts, evaluations, certificates, their profile) calls :func:`bump_user` after its transaction
-commits, so the next view renders afresh. Pending messages always bypass it.
+in :func:`signed_in_cacheable`) is kept per session and CSRF cookie, under the content version and
+the person's ``pages_version``. Anything that changes what their pages show (enrolling, progress,
+quiz attempts, evaluations, certificates, their account) calls :func:`bump_user` in the same
+transaction, so the next view renders afresh. Pending messages always bypass it.
+
+Both versions live in the database, so a change made while Redis is down is not forgotten when it
+comes back.
 
 The cache is an optimisation, never a dependency: if the cache server is down, pages render as if
 there were no cache.
@@ -16,12 +19,13 @@ there were no cache.
 
 import hashlib
 import logging
-import uuid
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpResponse
 
 try:
@@ -43,11 +47,22 @@ KEPT_HEADERS = ("Content-Type", "Content-Language")
 CACHE_ERRORS = (RedisError, OSError)
 
 
+def _quietly(operation, *args, **kwargs):
+    try:
+        return operation(*args, **kwargs)
+    except CACHE_ERRORS:
+        logger.warning("Page cache unavailable", exc_info=True)
+        return None
+
+
 def current_version() -> int:
+    """The content version: from Redis, where it is copied from the database for a few seconds."""
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY) or 1
+        from home.models import PageCacheVersion
+
+        version = PageCacheVersion.objects.values_list("version", flat=True).first() or 0
+        cache.set(VERSION_KEY, version, timeout=settings.LMS_PAGE_CACHE_VERSION_SECONDS)
     return version
 
 
@@ -58,36 +73,31 @@ def bump_version_on_change(sender, created=False, **kwargs) -> None:
 
 
 def bump_version(**kwargs) -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
-    except CACHE_ERRORS:  # the cache server is down: its pages go with it
-        logger.warning("Could not bump the page cache version", exc_info=True)
+    """Retire every cached page: content changed (a publish, a revoked certificate...).
 
+    The number lives in the database, in the changing transaction, so a bump made while Redis is
+    down still counts once Redis is back (its copy there expires within seconds).
+    """
+    from home.models import PageCacheVersion
 
-def _user_version_key(user_id) -> str:
-    return f"user-pages:{user_id}"
+    if not PageCacheVersion.objects.update(version=F("version") + 1):
+        PageCacheVersion.objects.get_or_create(defaults={"version": 2})
+
+    def forget():
+        _quietly(cache.delete, VERSION_KEY)
+
+    forget()
+    transaction.on_commit(forget)
 
 
 def bump_user(user_id) -> None:
-    """Retire every cached page of this learner now, and again once the transaction commits.
+    """Retire every cached page of this person, in the changing transaction.
 
-    The second time retires a page that another request rendered from the rows as they were
-    before the commit.
+    Their ``pages_version`` is part of their pages' keys and is read with the user row that every
+    signed-in request loads anyway: no extra query, and nothing to lose if Redis is away.
     """
-    if user_id is None:
-        return
-
-    def bump():
-        try:
-            # A fresh random token, not a counter: a lost key can never bring back an old page.
-            cache.set(_user_version_key(user_id), uuid.uuid4().hex, timeout=None)
-        except CACHE_ERRORS:
-            logger.warning("Could not retire the cached pages of user %s", user_id, exc_info=True)
-
-    bump()
-    transaction.on_commit(bump)
+    if user_id is not None:
+        get_user_model().objects.filter(pk=user_id).update(pages_version=F("pages_version") + 1)
 
 
 def _cookies_say_personal(request) -> bool:
@@ -187,17 +197,12 @@ def _signed_in_key(request) -> str | None:
     user = request.user
     if not user.is_authenticated or "_messages" in request.session:
         return None
-    user_key = _user_version_key(user.pk)
-    versions = cache.get_many([VERSION_KEY, user_key])
-    if user_key not in versions:
-        cache.add(user_key, uuid.uuid4().hex, timeout=None)
-        versions[user_key] = cache.get(user_key)
     identity = "\n".join(
         str(part)
         for part in (
-            versions.get(VERSION_KEY),
-            versions[user_key],
+            current_version(),
             user.pk,
+            getattr(user, "pages_version", 0),
             request.session.session_key,
             csrf_cookie,
             request.get_host(),

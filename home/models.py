@@ -95,3 +95,16 @@ class LessonDocument(AbstractDocument):
     class Meta(AbstractDocument.Meta):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+
+
+class PageCacheVersion(models.Model):
+    """The one row whose number is part of every cached page's key (home.caching).
+
+    Kept in the database, so that a change made while Redis is away still retires the cached
+    pages once Redis is back; Redis holds a copy for a few seconds at a time.
+    """
+
+    version = models.PositiveBigIntegerField(default=1)
+
+    def __str__(self):
+        return f"page cache version {self.version}"

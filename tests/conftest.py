@@ -12,3 +12,16 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 def _media_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def fresh_cache(settings):
+    """A cache namespace of this test's own: pages another test cached cannot answer here.
+
+    (Version numbers live in the database, which each test rolls back, so two tests can share one.)
+    """
+    import uuid
+
+    default = settings.CACHES["default"]
+    prefix = f"{default.get('KEY_PREFIX', '')}-{uuid.uuid4().hex[:8]}"
+    settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}

@@ -97,6 +97,8 @@ MIDDLEWARE = [
 LMS_ANONYMOUS_PAGE_CACHE_SECONDS = _read("LMS_ANONYMOUS_PAGE_CACHE_SECONDS", env.int, 300)
 # A signed-in learner's repeat views of a page come from the cache until their records change.
 LMS_SIGNED_IN_PAGE_CACHE_SECONDS = _read("LMS_SIGNED_IN_PAGE_CACHE_SECONDS", env.int, 300)
+# How long Redis may keep its copy of the content version (the database holds the number).
+LMS_PAGE_CACHE_VERSION_SECONDS = _read("LMS_PAGE_CACHE_VERSION_SECONDS", env.int, 5)
 # Public certificate verifications per client address per minute.
 LMS_VERIFY_RATE_LIMIT = _read("LMS_VERIFY_RATE_LIMIT", env.int, 30)
 # The benchmark's floor view (/bench/floor/): never in production.

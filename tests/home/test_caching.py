@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _cache_on(settings):
+def _cache_on(settings, fresh_cache):
     settings.LMS_ANONYMOUS_PAGE_CACHE_SECONDS = 300
 
 

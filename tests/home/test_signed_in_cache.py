@@ -1,8 +1,10 @@
 """A signed-in learner's repeat views come from their own cache entry, never stale, never shared."""
 
+import time
+
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -16,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _cache_on(settings):
+def _cache_on(settings, fresh_cache):
     settings.LMS_SIGNED_IN_PAGE_CACHE_SECONDS = 300
 
 
@@ -187,3 +189,52 @@ def test_a_cache_that_is_down_means_rendering_not_failing(signed_in, enrollment,
     assert Client().get("/").status_code == 200  # the anonymous cache too
     services.complete_module(enrollment=enrollment, module_id=modules[0].pk)  # bump fails quietly
     assert signed_in.get(url).context["module_done"] is True
+
+
+DEAD_CACHE = {
+    "default": {
+        "BACKEND": "lms.cache.FailSoftRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+def test_a_change_made_while_the_cache_is_down_still_retires_the_page(
+    signed_in, enrollment, modules
+):
+    url = modules[0].url
+    warm(signed_in, url)
+    with override_settings(CACHES=DEAD_CACHE):  # Redis away while the learner completes it
+        services.complete_module(enrollment=enrollment, module_id=modules[0].pk)
+    page = signed_in.get(url)  # Redis back, with the old page still in it
+    assert page["X-Page-Cache"] != "hit"
+    assert page.context["module_done"] is True
+
+
+def test_a_certificate_revoked_while_the_cache_is_down_shows_revoked_soon_after(
+    enrollment, modules, settings
+):
+    settings.LMS_ANONYMOUS_PAGE_CACHE_SECONDS = 300
+    settings.LMS_PAGE_CACHE_VERSION_SECONDS = 1
+    for module in modules[:-1]:
+        services.complete_module(enrollment=enrollment, module_id=module.pk)
+    services.submit_quiz(
+        enrollment=enrollment, module_id=modules[-1].pk, answers=correct_answers(modules[-1]),
+        attempt_number=1,
+    )  # fmt: skip
+    services.submit_evaluation(enrollment=enrollment, data=EVALUATION)
+    certificate = certificate_services.create_pending_certificate(enrollment_id=enrollment.pk)
+    certificate_services.issue_certificate(certificate_id=certificate.pk)
+    visitor = Client()
+    url = certificate.get_absolute_url()
+    visitor.get(url)
+    assert visitor.get(url)["X-Page-Cache"] == "hit"
+    with override_settings(CACHES=DEAD_CACHE):
+        certificate_services.revoke_certificate(
+            certificate=certificate, actor=None, reason="Issued in error"
+        )
+    time.sleep(1.2)  # Redis's copy of the content version expires; the database has the new one
+    response = visitor.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert b"revoked" in response.content.lower()
