@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format setup migrate demo bench clean
+.PHONY: run test faults lint format setup migrate demo bench load clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=lms.settings.test >/dev/null
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
 
+## make faults: kill the worker, restart Redis and PostgreSQL, deliver a task twice, 20 concurrent
+## completions, a migration on a populated database; on a PostgreSQL cluster and a redis-server
+## of its own (tests/faults/), serially. Prints a table of what it did and found.
+faults: setup
+	$(BIN)/python -m tests.faults $(FAULTS_ARGS)
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -49,3 +55,8 @@ bench: setup
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/pages.py
+
+## make load: 200 learners for 3 minutes against the Procfile's processes scaled out (2 web,
+## 2 workers, 1 beat; production settings on PostgreSQL and Redis); bench/results/<date>-load.json.
+load: setup
+	$(BIN)/python bench/load.py

@@ -7,6 +7,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.health import healthz
 
+# A database outage answers 503 (try again), not 500: lms/errors.py.
+handler500 = "lms.errors.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
