@@ -104,6 +104,10 @@ LMS_VERIFY_RATE_LIMIT = _read("LMS_VERIFY_RATE_LIMIT", env.int, 30)
 # The benchmark's floor view (/bench/floor/): never in production.
 LMS_BENCH_FLOOR = _read("LMS_BENCH_FLOOR", env.bool, False)
 
+# No script reads the CSRF cookie (Wagtail's admin takes the token from the page), so scripts
+# may not read it either.
+CSRF_COOKIE_HTTPONLY = True
+
 ROOT_URLCONF = "lms.urls"
 WSGI_APPLICATION = "lms.wsgi.application"
 SITE_ID = 1

@@ -65,9 +65,14 @@ def test_environment_switches_to_postgres_and_redis():
 
 
 def test_production_loads_with_its_variables():
-    result = run_python(load("DEBUG", "SESSION_COOKIE_SECURE"), clean_env(**PRODUCTION_ENV))
+    names = ("DEBUG", "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "CSRF_COOKIE_SECURE",
+             "CSRF_COOKIE_HTTPONLY", "X_FRAME_OPTIONS", "PASSWORD_HASHERS[0]")  # fmt: skip
+    result = run_python(load(*names), clean_env(**PRODUCTION_ENV))
     expect_success(result)
-    assert result.stdout.split() == ["False", "True"]
+    assert result.stdout.split() == [
+        "False", "True", "True", "True", "True", "DENY",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
