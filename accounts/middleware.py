@@ -21,7 +21,7 @@ def _admin_prefixes() -> tuple[str, ...]:
 
 
 class AdminLoginRedirectMiddleware:
-    """Send the admins' own login pages to allauth's login, keeping a safe ``next``."""
+    """Send the admins' and Wagtail's front-end login pages to allauth's, with a safe ``next``."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -30,6 +30,8 @@ class AdminLoginRedirectMiddleware:
         admin_home = {
             reverse("wagtailadmin_login"): reverse("wagtailadmin_home"),
             reverse("admin:login"): reverse("admin:index"),
+            # Wagtail's front-end login (private pages and documents): password only, no MFA.
+            reverse("wagtailcore_login"): "/",
         }.get(request.path)
         if admin_home:
             next_url = request.GET.get(REDIRECT_FIELD_NAME, "")

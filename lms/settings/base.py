@@ -264,6 +264,8 @@ MFA_TOTP_ISSUER = "Clinical Research Education"
 LMS_REQUIRE_STAFF_MFA = _read("LMS_REQUIRE_STAFF_MFA", env.bool, True)
 # The admins' own login pages go to allauth's, so staff get verification, rate limits and MFA.
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+# Private pages and documents send visitors to the same login (not Wagtail's password-only one).
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 MIDDLEWARE += [
     "accounts.middleware.AdminLoginRedirectMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",

@@ -45,6 +45,7 @@ def test_anonymous_admin_visit_is_sent_to_allauth_login(client):
         ("/admin/login/?next=/admin/pages/", "/accounts/login/?next=%2Fadmin%2Fpages%2F"),
         ("/admin/login/?next=https://evil.example/", "/accounts/login/?next=%2Fadmin%2F"),
         ("/django-admin/login/", "/accounts/login/?next=%2Fdjango-admin%2F"),
+        ("/_util/login/?next=/documents/1/a.pdf", "/accounts/login/?next=%2Fdocuments%2F1%2Fa.pdf"),
     ],
 )
 def test_admin_login_pages_redirect_to_allauth_login_with_a_safe_next(client, path, expected):
@@ -54,8 +55,9 @@ def test_admin_login_pages_redirect_to_allauth_login_with_a_safe_next(client, pa
     assert response.url == expected
 
 
-def test_posting_a_password_to_the_wagtail_login_does_not_sign_in(client, superuser):
-    response = client.post("/admin/login/", {"username": superuser.email, "password": PASSWORD})
+@pytest.mark.parametrize("path", ["/admin/login/", "/_util/login/"])
+def test_posting_a_password_to_a_wagtail_login_does_not_sign_in(client, superuser, path):
+    response = client.post(path, {"username": superuser.email, "password": PASSWORD})
 
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
