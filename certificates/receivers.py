@@ -15,6 +15,7 @@ def on_course_completed(sender, enrollment_id, **kwargs):
 
 @receiver(post_save, sender=Certificate, dispatch_uid="certificates.retire_pages_saved")
 @receiver(post_delete, sender=Certificate, dispatch_uid="certificates.retire_pages_deleted")
-def on_certificate_changed(sender, instance, **kwargs):
+def on_certificate_changed(sender, instance, origin=None, **kwargs):
     """The learner's dashboard and transcript show their certificates."""
-    bump_user(user_of_enrollment_record(instance))
+    if origin is None or isinstance(origin, Certificate):
+        bump_user(user_of_enrollment_record(instance))

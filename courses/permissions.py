@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import (
     Collection,
+    CollectionViewRestriction,
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
@@ -31,9 +32,15 @@ def instructor_group_name(program) -> str:
 
 
 def program_collection(program) -> Collection:
+    """The program's images and documents. Its documents are for signed-in people only, like the
+    modules that link them (Wagtail's document view applies the restriction)."""
     root = Collection.get_first_root_node()
-    existing = root.get_children().filter(name=program.code.upper()).first()
-    return existing or root.add_child(name=program.code.upper())
+    collection = root.get_children().filter(name=program.code.upper()).first()
+    collection = collection or root.add_child(name=program.code.upper())
+    CollectionViewRestriction.objects.get_or_create(
+        collection=collection, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    return collection
 
 
 def ensure_instructor_group(program) -> Group:

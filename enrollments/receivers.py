@@ -19,8 +19,19 @@ def _enrollment_changed(sender, instance, **kwargs):
     bump_user(instance.user_id)
 
 
-def _record_changed(sender, instance, **kwargs):
+def _record_changed(sender, instance, origin=None, **kwargs):
+    # Rows going with a deleted module (a page delete already retires every cached page) or a
+    # deleted user: bumping each learner one by one would only slow the delete down.
+    if not _deleted_for_its_learner(origin):
+        return
     bump_user(user_of_enrollment_record(instance))
+
+
+def _deleted_for_its_learner(origin) -> bool:
+    """True for a save (no origin) or a delete that started at a learning record."""
+    return origin is None or isinstance(
+        origin, (Enrollment, ModuleProgress, QuizAttempt, CourseEvaluation)
+    )
 
 
 def connect() -> None:

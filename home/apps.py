@@ -6,8 +6,10 @@ class HomeConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-        from wagtail.models import Page, PageViewRestriction
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from wagtail.models import GroupPagePermission, Page, PageViewRestriction
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from home.caching import bump_version, bump_version_on_change
@@ -21,8 +23,15 @@ class HomeConfig(AppConfig):
         post_save.connect(
             bump_version_on_change, sender=SiteSettings, dispatch_uid="anon-cache-settings"
         )
-        # Who may see a page is part of what a cached page shows.
+        # Who may see a page is part of what a cached page shows: view restrictions, and the
+        # permissions that let an instructor see a program's modules without enrolling.
         for signal in (post_save, post_delete):
-            signal.connect(
-                bump_version, sender=PageViewRestriction, dispatch_uid=f"anon-cache-restr-{signal}"
+            for model in (PageViewRestriction, GroupPagePermission):
+                signal.connect(
+                    bump_version, sender=model, dispatch_uid=f"page-cache-{model.__name__}-{signal}"
+                )
+        User = get_user_model()
+        for through in (Group.permissions.through, User.user_permissions.through):
+            m2m_changed.connect(
+                bump_version, sender=through, dispatch_uid=f"page-cache-perms-{through.__name__}"
             )

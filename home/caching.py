@@ -24,9 +24,10 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
 
 try:
     from redis.exceptions import RedisError
@@ -35,12 +36,14 @@ except ImportError:  # the embedded default runs without the redis client
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "anon-page-cache:version"
+VERSION_KEY = "page-cache:content-version"
 PUBLIC_EXCEPTIONS = ("/certificates/verify/",)
 PRIVATE_PREFIXES = (
     "/admin/", "/django-admin/", "/accounts/", "/learning/", "/certificates/", "/healthz",
     "/documents/", "/static/", "/media/", "/bench/",
 )  # fmt: skip
+# Never kept for a signed-in person, even by a view that asks.
+SIGNED_IN_NEVER = ("/admin/", "/django-admin/", "/accounts/")
 # Headers a cached page keeps; the middleware above this one adds the rest on every response.
 KEPT_HEADERS = ("Content-Type", "Content-Language")
 # What a cache that is down raises: Redis's errors, or the file cache's.
@@ -55,14 +58,28 @@ def _quietly(operation, *args, **kwargs):
         return None
 
 
+_last_seen_version = None
+
+
 def current_version() -> int:
-    """The content version: from Redis, where it is copied from the database for a few seconds."""
+    """The content version: from Redis, where it is copied from the database for a few seconds.
+
+    While the database is down, the last number this process saw keeps cached public pages
+    serving.
+    """
+    global _last_seen_version
     version = cache.get(VERSION_KEY)
     if version is None:
         from home.models import PageCacheVersion
 
-        version = PageCacheVersion.objects.values_list("version", flat=True).first() or 0
+        try:
+            version = PageCacheVersion.objects.values_list("version", flat=True).first() or 0
+        except DatabaseError:
+            if _last_seen_version is None:
+                raise
+            return _last_seen_version
         cache.set(VERSION_KEY, version, timeout=settings.LMS_PAGE_CACHE_VERSION_SECONDS)
+    _last_seen_version = version
     return version
 
 
@@ -156,16 +173,17 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if response_is_cacheable(response):
             headers = {k: v for k, v in response.items() if k.lower() != "set-cookie"}
-            _store(key, (headers, response.content), seconds)
-            response["X-Page-Cache"] = "miss"
+            if _store(key, (headers, response.content), seconds):
+                response["X-Page-Cache"] = "miss"
         return response
 
 
-def _store(key, value, seconds) -> None:
+def _store(key, value, seconds) -> bool:
     try:
-        cache.set(key, value, timeout=seconds)
+        return cache.set(key, value, timeout=seconds) is not False
     except CACHE_ERRORS:
         logger.warning("Page cache unavailable; not stored", exc_info=True)
+        return False
 
 
 # --- Signed-in pages ------------------------------------------------------------------------------
@@ -188,7 +206,7 @@ def signed_in_cacheable(view):
 
 def _signed_in_key(request) -> str | None:
     """The cache key for this request, or None when it must not use the cache."""
-    if request.method != "GET" or request.path.startswith(PRIVATE_PREFIXES[:3]):
+    if request.method != "GET" or request.path.startswith(SIGNED_IN_NEVER):
         return None
     csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
     # Without a CSRF cookie the page would set one: render it, and cache the next view.
@@ -239,17 +257,25 @@ class SignedInPageCacheMiddleware:
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
-        if key and getattr(request, "lms_signed_in_cacheable", False):
-            response["Cache-Control"] = response.get("Cache-Control") or "private"
+        if getattr(request, "lms_signed_in_cacheable", False) and request.user.is_authenticated:
+            # Someone's own page: no shared cache (a proxy, a CDN) may keep it.
+            patch_cache_control(response, private=True)
             if (
-                response.status_code == 200
+                key
+                and response.status_code == 200
                 and not response.streaming
                 and not response.cookies
                 and response.get("Content-Type", "").startswith("text/html")
                 and "no-store" not in response["Cache-Control"]
-                and "_messages" not in request.session
+                and not _messages_pending(request)
             ):
                 headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-                _store(key, (headers, response.content), seconds)
-                response["X-Page-Cache"] = "miss"
+                if _store(key, (headers, response.content), seconds):
+                    response["X-Page-Cache"] = "miss"
         return response
+
+
+def _messages_pending(request) -> bool:
+    """Messages added during this request, or left in the session for the next one."""
+    storage = getattr(request, "_messages", None)
+    return bool(getattr(storage, "_queued_messages", None)) or "_messages" in request.session

@@ -11,11 +11,11 @@ rate limits let the request through while Redis is away).
 import logging
 
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
-UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
+# Down, timing out, out of memory (maxmemory with noeviction), read-only after a failover...
+UNAVAILABLE = RedisError
 
 
 def _degrade(method_name, fallback):

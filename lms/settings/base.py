@@ -164,7 +164,8 @@ if REDIS_URL:
             "BACKEND": "lms.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "lms",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # Short: a Redis that does not answer must not hold every request for seconds.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 else:

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _cache_on(settings, fresh_cache):
     settings.LMS_SIGNED_IN_PAGE_CACHE_SECONDS = 300
+    settings.LMS_PAGE_CACHE_VERSION_SECONDS = 300  # a hit then never reads the version row
 
 
 @pytest.fixture
@@ -187,7 +188,7 @@ def test_a_cache_that_is_down_means_rendering_not_failing(signed_in, enrollment,
     assert response.status_code == 200
     assert response["X-Page-Cache"] != "hit"
     assert Client().get("/").status_code == 200  # the anonymous cache too
-    services.complete_module(enrollment=enrollment, module_id=modules[0].pk)  # bump fails quietly
+    services.complete_module(enrollment=enrollment, module_id=modules[0].pk)
     assert signed_in.get(url).context["module_done"] is True
 
 
@@ -238,3 +239,34 @@ def test_a_certificate_revoked_while_the_cache_is_down_shows_revoked_soon_after(
     response = visitor.get(url)
     assert response["X-Page-Cache"] == "miss"
     assert b"revoked" in response.content.lower()
+
+
+def test_an_instructor_losing_a_program_stops_seeing_its_modules(course, modules):
+    from wagtail.models import GroupPagePermission
+
+    from courses.permissions import ensure_instructor_group
+
+    program = course.get_parent().specific
+    group = ensure_instructor_group(program)
+    instructor = UserFactory(email="instructor@example.org", is_staff=True)
+    instructor.groups.add(group)
+    client = Client()
+    client.force_login(instructor)
+    url = modules[0].url
+    page = warm(client, url)
+    assert page.context["access"].reason == "editor"
+    GroupPagePermission.objects.filter(group=group).delete()
+    response = client.get(url)
+    assert response["X-Page-Cache"] != "hit"
+    assert response.context["access"].can_view_content is False
+
+
+def test_deleting_a_module_does_not_update_each_learner(course, modules):
+    learners = [UserFactory(email=f"l{index}@example.org") for index in range(3)]
+    for learner in learners:
+        enrollment = services.enroll(user=learner, course=course)[0]
+        services.complete_module(enrollment=enrollment, module_id=modules[0].pk)
+    with CaptureQueriesContext(connection) as captured:
+        modules[0].delete()
+    user_updates = [q for q in captured if q["sql"].startswith('UPDATE "accounts_user"')]
+    assert user_updates == []

@@ -35,3 +35,18 @@ def test_any_other_error_is_still_500(client, monkeypatch):
 
     monkeypatch.setattr(selectors, "learner_dashboard", broken)
     assert client.get("/learning/").status_code == 500
+
+
+def test_a_deadlock_is_still_500(client, monkeypatch):
+    import psycopg.errors
+
+    client.force_login(UserFactory())
+
+    def deadlock(user):
+        try:
+            raise psycopg.errors.DeadlockDetected("deadlock detected")
+        except psycopg.errors.DeadlockDetected as cause:
+            raise OperationalError("deadlock detected") from cause
+
+    monkeypatch.setattr(selectors, "learner_dashboard", deadlock)
+    assert client.get("/learning/").status_code == 500

@@ -114,3 +114,17 @@ def test_nothing_of_a_document_is_under_media_root(restricted_document, settings
     document, _ = restricted_document
     assert (settings.PRIVATE_STORAGE_ROOT / document.file.name).is_file()
     assert not (settings.MEDIA_ROOT / document.file.name).exists()
+
+
+def test_a_program_s_documents_are_for_signed_in_people(client):
+    from courses.permissions import program_collection
+    from tests.courses import factories
+
+    collection = program_collection(factories.program("ctn"))
+    document = Document(title="Delegation log template", collection=collection)
+    document.file.save("delegation-log.pdf", ContentFile(PDF))
+    anonymous = client.get(document.url)
+    assert anonymous.status_code == 302
+    assert anonymous.url.startswith("/accounts/login/")
+    client.force_login(UserFactory(email="learner@example.org"))
+    assert client.get(document.url).status_code == 200
