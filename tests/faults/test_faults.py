@@ -460,6 +460,13 @@ def test_migration_on_a_populated_database(stage, row, postgres):
         rolled_back = newest_migrations()
         targets = [(app, previous) for app, _newest, previous in rolled_back]
         expect_success(manage("shell", "-c", ROLL_BACK.format(targets=targets), env=env))
+        if ("enrollments", "0002_post_test_summary") in targets:
+            # As a database from before the summary existed had it: defaults, until 0003 fills it.
+            with psycopg.connect(**dsn(database), autocommit=True) as conn:
+                conn.execute(
+                    "UPDATE enrollments_enrollment "
+                    "SET post_test_attempts = 0, post_test_best_score = NULL"
+                )
         output = expect_success(manage("shell", "-c", MIGRATE_TWICE, env=env, timeout=300))
         forward, again = output.split("--- again")
         forward_seconds = float(forward.split("forward took ")[1].split()[0])
@@ -498,11 +505,12 @@ def test_migration_on_a_populated_database(stage, row, postgres):
     if summary_off:
         row.found = (
             f"{summary_off} enrollments' post-test attempts summary disagrees with their "
-            "attempts after the upgrade (enrollments 0002 adds it with defaults, no backfill)"
+            "attempts after the upgrade"
         )
     assert before["certificates"] != []
     assert all(f"Applying {name}... OK" in forward for name in applied)
     assert after == before
     assert "No migrations to apply." in again
+    assert summary_off == 0
     assert missing_files == []
     assert set(statuses.values()) == {200}
