@@ -162,7 +162,8 @@ if REDIS_URL:
         "default": {
             # Django's Redis cache, except that a Redis outage is a cache miss, not a 500.
             "BACKEND": "lms.cache.FailSoftRedisCache",
-            "LOCATION": REDIS_URL,
+            # At scale the cache may have a Redis of its own (maxmemory, allkeys-lru).
+            "LOCATION": _read("REDIS_CACHE_URL", env.str, "") or REDIS_URL,
             "KEY_PREFIX": "lms",
             # Short: a Redis that does not answer must not hold every request for seconds.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},

@@ -64,6 +64,20 @@ def test_environment_switches_to_postgres_and_redis():
     ]
 
 
+def test_the_cache_may_have_a_redis_of_its_own():
+    env = clean_env(
+        DJANGO_SETTINGS_MODULE="lms.settings.dev",
+        REDIS_URL="redis://broker.internal:6379/0",
+        REDIS_CACHE_URL="redis://cache.internal:6379/0",
+    )
+    result = run_python(load("CELERY_BROKER_URL", "CACHES['default']['LOCATION']"), env)
+    expect_success(result)
+    assert result.stdout.split() == [
+        "redis://broker.internal:6379/0",
+        "redis://cache.internal:6379/0",
+    ]
+
+
 def test_production_loads_with_its_variables():
     names = ("DEBUG", "SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "CSRF_COOKIE_SECURE",
              "CSRF_COOKIE_HTTPONLY", "X_FRAME_OPTIONS", "PASSWORD_HASHERS[0]")  # fmt: skip
