@@ -83,24 +83,27 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
 
-    def save(self, *args, **kwargs):
-        # Never write back a pages_version read earlier: only home.caching.bump_user moves it.
-        if not (self._state.adding or args or kwargs.get("force_insert")) and (
-            kwargs.get("update_fields") is None
-        ):
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "pages_version"
-            ]
-        super().save(*args, **kwargs)
-
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
     def __str__(self):
         return self.email
+
+    def save(self, *args, **kwargs):
+        # Never write back a pages_version read earlier: only home.caching.bump_user moves it.
+        if not (self._state.adding or args or kwargs.get("force_insert")) and (
+            kwargs.get("update_fields") is None
+        ):
+            skipped = {"pages_version", *self.get_deferred_fields()}
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.attname not in skipped
+                and field.name not in skipped
+            ]
+        super().save(*args, **kwargs)
 
     def get_full_name(self):
         return self.full_name or f"{self.first_name} {self.last_name}".strip() or self.email

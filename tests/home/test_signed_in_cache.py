@@ -270,3 +270,14 @@ def test_deleting_a_module_does_not_update_each_learner(course, modules):
         modules[0].delete()
     user_updates = [q for q in captured if q["sql"].startswith('UPDATE "accounts_user"')]
     assert user_updates == []
+
+
+def test_saving_a_stale_user_never_brings_an_old_page_back(signed_in, learner, enrollment, modules):
+    stale = type(learner).objects.get(pk=learner.pk)  # read before the bump below
+    services.complete_module(enrollment=enrollment, module_id=modules[0].pk)
+    warm(signed_in, "/learning/")  # cached under the bumped version, showing the old name
+    stale.full_name = "Ada Stale"
+    stale.save()  # must not write back the version it read, or its own bump lands on the above
+    response = signed_in.get("/learning/")
+    assert response["X-Page-Cache"] != "hit"
+    assert b"Ada Stale" in response.content
