@@ -639,12 +639,12 @@ def main() -> int:
         processes.stop()
     rows, overall, failures = read_locust_stats(prefix)
     journeys = read_journeys()
-    latencies = journeys.pop("certificate_latency_s")
+    latencies = journeys.pop("certificate_latency_s", [])
     for name, fraction in (("p50", 0.5), ("p95", 0.95)):
         value = round(percentile(latencies, fraction), 1) if latencies else None
         journeys[f"certificate_visible_{name}_s"] = value
-    released_at = journeys.pop("cohort_released_at") or 0
-    sent = sorted(at for at in journeys.pop("cohort_sent_at") if at < released_at + 1)
+    released_at = journeys.pop("cohort_released_at", 0) or 0
+    sent = sorted(at for at in journeys.pop("cohort_sent_at", []) if at < released_at + 1)
     journeys["cohort_sent_together"] = len(sent)
     journeys["cohort_send_spread_ms"] = round((sent[-1] - sent[0]) * 1000) if sent else None
     journeys["cohort_server_completion_spread_s"] = cohort["completion_spread_s"]
