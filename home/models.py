@@ -96,6 +96,12 @@ class LessonDocument(AbstractDocument):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
 
+    def clean(self):
+        # A refused upload leaves no file, and its own error says why: Wagtail's extension check
+        # would only add "File extension '' is not allowed" beside it.
+        if self.file:
+            super().clean()
+
 
 class PageCacheVersion(models.Model):
     """The one row whose number is part of every cached page's key (home.caching).
