@@ -134,17 +134,30 @@ def request_is_cacheable(request) -> bool:
     )
 
 
-def response_is_cacheable(response) -> bool:
+def _is_plain_page(response, *, refused_directives) -> bool:
+    """A whole HTML page that sets no cookie and whose Cache-Control does not forbid keeping it."""
     cache_control = response.get("Cache-Control", "")
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies
         and response.get("Content-Type", "").startswith("text/html")
-        and "private" not in cache_control
-        and "no-store" not in cache_control
-        and "no-cache" not in cache_control
+        and not any(directive in cache_control for directive in refused_directives)
     )
+
+
+def response_is_cacheable(response) -> bool:
+    """For everyone: a page marked private (or not to be kept) is never shared."""
+    return _is_plain_page(response, refused_directives=("private", "no-store", "no-cache"))
+
+
+def _from_cache(hit, cache_control: str | None = None) -> HttpResponse:
+    headers, content = hit
+    response = HttpResponse(content, headers=headers)
+    if cache_control:
+        response["Cache-Control"] = cache_control
+    response["X-Page-Cache"] = "hit"
+    return response
 
 
 class AnonymousPageCacheMiddleware:
@@ -163,13 +176,8 @@ class AnonymousPageCacheMiddleware:
         except CACHE_ERRORS:
             logger.warning("Page cache unavailable; rendering", exc_info=True)
             return self.get_response(request)
-        if hit is not None:
-            headers, content = hit
-            response = HttpResponse(content)
-            for name, value in headers.items():  # X-Frame-Options, Content-Type, Vary...
-                response[name] = value
-            response["X-Page-Cache"] = "hit"
-            return response
+        if hit is not None:  # its headers: X-Frame-Options, Content-Type, Vary...
+            return _from_cache(hit)
         response = self.get_response(request)
         if response_is_cacheable(response):
             headers = {k: v for k, v in response.items() if k.lower() != "set-cookie"}
@@ -251,22 +259,14 @@ class SignedInPageCacheMiddleware:
             logger.warning("Signed-in page cache unavailable; rendering", exc_info=True)
             key = hit = None
         if hit is not None:
-            headers, content = hit
-            response = HttpResponse(content, headers=headers)
-            response["Cache-Control"] = "private"
-            response["X-Page-Cache"] = "hit"
-            return response
+            return _from_cache(hit, cache_control="private")
         response = self.get_response(request)
         if getattr(request, "lms_signed_in_cacheable", False) and request.user.is_authenticated:
             # Someone's own page: no shared cache (a proxy, a CDN) may keep it.
             patch_cache_control(response, private=True)
             if (
                 key
-                and response.status_code == 200
-                and not response.streaming
-                and not response.cookies
-                and response.get("Content-Type", "").startswith("text/html")
-                and "no-store" not in response["Cache-Control"]
+                and _is_plain_page(response, refused_directives=("no-store",))
                 and not _messages_pending(request)
             ):
                 headers = {name: response[name] for name in KEPT_HEADERS if name in response}

@@ -1,4 +1,5 @@
 import os
+import uuid
 
 import pytest
 
@@ -20,8 +21,6 @@ def fresh_cache(settings):
 
     (Version numbers live in the database, which each test rolls back, so two tests can share one.)
     """
-    import uuid
-
     default = settings.CACHES["default"]
     prefix = f"{default.get('KEY_PREFIX', '')}-{uuid.uuid4().hex[:8]}"
     settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}
