@@ -75,7 +75,8 @@ class User(AbstractUser):
     )
 
     # Bumped in the same transaction as any change to what this person's pages show: part of the
-    # key of their cached pages (home.caching), read with the user row every request already loads.
+    # key of their cached pages (infrastructure.caching), read with the user row every request
+    # already loads.
     pages_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = UserManager()
@@ -91,7 +92,8 @@ class User(AbstractUser):
         return self.email
 
     def save(self, *args, **kwargs):
-        # Never write back a pages_version read earlier: only home.caching.bump_user moves it.
+        # Never write back a pages_version read earlier: only
+        # infrastructure.caching.bump_user moves it.
         if not (self._state.adding or args or kwargs.get("force_insert")) and (
             kwargs.get("update_fields") is None
         ):

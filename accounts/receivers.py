@@ -4,7 +4,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from home.caching import bump_user
+from infrastructure.caching import bump_user
 
 
 def _user_changed(sender, instance, **kwargs):

@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from home.caching import CACHE_ERRORS
+from infrastructure.caching import CACHE_ERRORS
 
 
 def client_ip(request) -> str:

@@ -5,7 +5,7 @@ from certificates import services
 from certificates.models import Certificate
 from enrollments.receivers import user_of_enrollment_record
 from enrollments.signals import course_completed
-from home.caching import bump_user
+from infrastructure.caching import bump_user
 
 
 @receiver(course_completed, dispatch_uid="certificates.create_pending_certificate")

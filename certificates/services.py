@@ -22,8 +22,8 @@ from certificates.models import (
 )
 from certificates.pdf import RenderError, render_certificate_pdf
 from enrollments.models import Enrollment, EnrollmentStatus
-from home.caching import bump_user, bump_version
 from home.models import SiteSettings
+from infrastructure.caching import bump_user, bump_version
 
 logger = logging.getLogger(__name__)
 

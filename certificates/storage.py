@@ -1,5 +1,5 @@
-"""Certificate PDFs and report exports live in the private storage (see home/storage.py)."""
+"""Certificate PDFs and report exports live in the private storage (infrastructure/storage.py)."""
 
-from home.storage import PrivateStorage, get_private_storage, private_storage
+from infrastructure.storage import PrivateStorage, get_private_storage, private_storage
 
 __all__ = ["PrivateStorage", "get_private_storage", "private_storage"]

@@ -14,7 +14,7 @@ from certificates.forms import VerifyPdfForm
 from certificates.models import Certificate, CertificateStatus
 from certificates.ratelimit import allow
 from enrollments.models import Enrollment
-from home.spreadsheets import neutralize
+from infrastructure.spreadsheets import neutralize
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
 VERIFY_WINDOW = 60

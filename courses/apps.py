@@ -9,6 +9,6 @@ class CoursesConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from courses.models import CreditType
-        from home.caching import bump_version
+        from infrastructure.caching import bump_version
 
         post_save.connect(bump_version, sender=CreditType, dispatch_uid="anon-cache-credit-type")

@@ -3,7 +3,7 @@
 from django.db.models.signals import post_delete, post_save
 
 from enrollments.models import CourseEvaluation, Enrollment, ModuleProgress, QuizAttempt
-from home.caching import bump_user
+from infrastructure.caching import bump_user
 
 
 def user_of_enrollment_record(instance):

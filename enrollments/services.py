@@ -18,7 +18,7 @@ from enrollments.models import (
     QuizAttempt,
 )
 from enrollments.signals import course_completed
-from home.caching import bump_user
+from infrastructure.caching import bump_user
 
 logger = logging.getLogger(__name__)
 

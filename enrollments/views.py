@@ -9,7 +9,7 @@ from courses.models import CoursePage, ModulePage
 from enrollments import selectors, services
 from enrollments.forms import EvaluationForm
 from enrollments.models import Enrollment, QuizAttempt
-from home.caching import signed_in_cacheable
+from infrastructure.caching import signed_in_cacheable
 
 
 def _own_enrollment(request, enrollment_id) -> Enrollment:

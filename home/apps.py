@@ -12,8 +12,8 @@ class HomeConfig(AppConfig):
         from wagtail.models import GroupPagePermission, Page, PageViewRestriction
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from home.caching import bump_version, bump_version_on_change
         from home.models import SiteSettings
+        from infrastructure.caching import bump_version, bump_version_on_change
 
         # Anything that changes what a public page shows drops the anonymous page cache.
         page_published.connect(bump_version, dispatch_uid="anon-cache-published")

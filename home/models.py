@@ -6,7 +6,7 @@ from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from home.storage import get_private_document_storage
+from infrastructure.storage import get_private_document_storage
 
 
 class HomePage(Page):
@@ -101,16 +101,3 @@ class LessonDocument(AbstractDocument):
         # would only add "File extension '' is not allowed" beside it.
         if self.file:
             super().clean()
-
-
-class PageCacheVersion(models.Model):
-    """The one row whose number is part of every cached page's key (home.caching).
-
-    Kept in the database, so that a change made while Redis is away still retires the cached
-    pages once Redis is back; Redis holds a copy for a few seconds at a time.
-    """
-
-    version = models.PositiveBigIntegerField(default=1)
-
-    def __str__(self):
-        return f"page cache version {self.version}"

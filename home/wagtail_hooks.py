@@ -1,6 +1,6 @@
 from wagtail import hooks
 
-from home.caching import mark_signed_in_cacheable
+from infrastructure.caching import mark_signed_in_cacheable
 
 
 @hooks.register("before_serve_page")

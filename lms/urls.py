@@ -5,10 +5,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from lms.health import healthz
+from infrastructure.health import healthz
 
-# A database outage answers 503 (try again), not 500: lms/errors.py.
-handler500 = "lms.errors.server_error"
+# A database outage answers 503 (try again), not 500: infrastructure/errors.py.
+handler500 = "infrastructure.errors.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

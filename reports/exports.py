@@ -1,6 +1,6 @@
 """Spreadsheet safety and the exports too large to build in a request."""
 
-from home.spreadsheets import neutralize
+from infrastructure.spreadsheets import neutralize
 
 ASYNC_EXPORT_THRESHOLD = 5000
 

@@ -7,7 +7,7 @@ import wagtail.models.media
 from django.conf import settings
 from django.db import migrations, models
 
-import home.storage
+import infrastructure.storage
 
 
 class Migration(migrations.Migration):
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 (
                     "file",
                     models.FileField(
-                        storage=home.storage.get_private_document_storage,
+                        storage=infrastructure.storage.get_private_document_storage,
                         upload_to="documents",
                         verbose_name="file",
                     ),

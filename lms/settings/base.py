@@ -69,6 +69,7 @@ THIRD_PARTY_APPS = [
     "django_filters",
 ]
 LOCAL_APPS = [
+    "infrastructure",
     "home",
     "accounts",
     "courses",
@@ -81,7 +82,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "home.caching.AnonymousPageCacheMiddleware",
+    "infrastructure.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -89,7 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "lms.csp.SiteAndAdminCSPMiddleware",
+    "infrastructure.csp.SiteAndAdminCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -161,7 +162,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Django's Redis cache, except that a Redis outage is a cache miss, not a 500.
-            "BACKEND": "lms.cache.FailSoftRedisCache",
+            "BACKEND": "infrastructure.cache.FailSoftRedisCache",
             # At scale the cache may have a Redis of its own (maxmemory, allkeys-lru).
             "LOCATION": _read("REDIS_CACHE_URL", env.str, "") or REDIS_URL,
             "KEY_PREFIX": "lms",
@@ -273,7 +274,7 @@ MIDDLEWARE += [
     "accounts.middleware.StaffMFARequiredMiddleware",
     "accounts.middleware.AdminAccessDeniedMiddleware",
     # Innermost, so a cached page gets every header the middleware above adds.
-    "home.caching.SignedInPageCacheMiddleware",
+    "infrastructure.caching.SignedInPageCacheMiddleware",
 ]
 
 # --- Internationalization -----------------------------------------------------------------------
@@ -300,7 +301,7 @@ EMAIL_URL = _read("EMAIL_URL", env.str, "")
 if EMAIL_URL:
     vars().update(env.email_url_config(EMAIL_URL))
 else:
-    EMAIL_BACKEND = "lms.mail.FileAndConsoleEmailBackend"
+    EMAIL_BACKEND = "infrastructure.mail.FileAndConsoleEmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", env.str, "CTN Education <education@lms.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -323,7 +324,7 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = _read("WAGTAILDOCS_MAX_UPLOAD_SIZE", env.int, 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# --- Content Security Policy (django-csp; lms/csp.py gives the admin its own) -----------------
+# --- Content Security Policy (django-csp; infrastructure/csp.py gives the admin its own) ----
 _SELF, _NONE, _INLINE = "'self'", "'none'", "'unsafe-inline'"
 _VIDEO = ["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"]
 CONTENT_SECURITY_POLICY = {

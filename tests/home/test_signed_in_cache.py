@@ -176,7 +176,7 @@ def test_a_cache_that_is_down_means_rendering_not_failing(signed_in, enrollment,
     settings.CACHES = {
         "default": {
             # The production backend, with nothing listening on port 1.
-            "BACKEND": "lms.cache.FailSoftRedisCache",
+            "BACKEND": "infrastructure.cache.FailSoftRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
@@ -194,7 +194,7 @@ def test_a_cache_that_is_down_means_rendering_not_failing(signed_in, enrollment,
 
 DEAD_CACHE = {
     "default": {
-        "BACKEND": "lms.cache.FailSoftRedisCache",
+        "BACKEND": "infrastructure.cache.FailSoftRedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
     }

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 from celery_app import app
-from home.tasks import ping
+from infrastructure.tasks import ping
 from tests.conftest import IN_CI
 from tests.worker import celery_worker
 

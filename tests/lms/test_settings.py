@@ -60,7 +60,7 @@ def test_environment_switches_to_postgres_and_redis():
         "django.db.backends.postgresql",
         "redis://127.0.0.1:6379/3",
         "redis://127.0.0.1:6379/3",
-        "lms.cache.FailSoftRedisCache",
+        "infrastructure.cache.FailSoftRedisCache",
     ]
 
 

@@ -70,7 +70,7 @@ def current_version() -> int:
     global _last_seen_version
     version = cache.get(VERSION_KEY)
     if version is None:
-        from home.models import PageCacheVersion
+        from infrastructure.models import PageCacheVersion
 
         try:
             version = PageCacheVersion.objects.values_list("version", flat=True).first() or 0
@@ -95,7 +95,7 @@ def bump_version(**kwargs) -> None:
     The number lives in the database, in the changing transaction, so a bump made while Redis is
     down still counts once Redis is back (its copy there expires within seconds).
     """
-    from home.models import PageCacheVersion
+    from infrastructure.models import PageCacheVersion
 
     if not PageCacheVersion.objects.update(version=F("version") + 1):
         PageCacheVersion.objects.get_or_create(defaults={"version": 2})

@@ -2,7 +2,7 @@ import secrets
 
 from django.core.management.base import BaseCommand, CommandError
 
-from home.tasks import ping
+from infrastructure.tasks import ping
 
 
 class Command(BaseCommand):

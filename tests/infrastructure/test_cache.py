@@ -2,7 +2,7 @@
 
 import pytest
 
-from lms.cache import FailSoftRedisCache
+from infrastructure.cache import FailSoftRedisCache
 from tests.courses import factories
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
@@ -28,7 +28,7 @@ def test_pages_render_while_the_cache_server_is_down(client, settings):
     course = factories.course(factories.program("ctn"), "CTN-101", modules=1)
     settings.CACHES = {
         "default": {
-            "BACKEND": "lms.cache.FailSoftRedisCache",
+            "BACKEND": "infrastructure.cache.FailSoftRedisCache",
             "LOCATION": DEAD_REDIS,
             "OPTIONS": OPTIONS,
         }

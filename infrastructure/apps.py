@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class InfrastructureConfig(AppConfig):
+    """Page caches, private storage, spreadsheet safety, health, CSP, mail and error handling.
+
+    The bottom layer: it imports no app of the project, and every app may import it.
+    """
+
+    name = "infrastructure"
+    verbose_name = "Infrastructure"
