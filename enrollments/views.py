@@ -1,10 +1,12 @@
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from wagtail import hooks
 
+from courses import extension_points
 from courses.models import CoursePage, ModulePage
 from enrollments import selectors, services
 from enrollments.forms import EvaluationForm
@@ -164,7 +166,13 @@ def evaluation_view(request, enrollment_id):
 @signed_in_cacheable
 def dashboard_view(request):
     context = selectors.learner_dashboard(request.user)
-    # Apps above enrollments (certificates) add what they know: a certificate per row.
-    for hook in hooks.get_hooks("lms_dashboard_context"):
-        hook(request, context)
+    # Apps above enrollments (certificates) add links and a fragment per completed course.
+    completed = context["completed"]
+    links, rows = extension_points.dashboard_additions(
+        request, enrollments=[row.enrollment for row in completed]
+    )
+    context["links"] = links
+    context["completed"] = [
+        replace(row, additions=rows.get(row.enrollment.pk, ())) for row in completed
+    ]
     return render(request, "enrollments/dashboard.html", context)
