@@ -10,14 +10,12 @@ from certificates import pdf as pdf_module
 from certificates import services
 from certificates.models import Certificate, CertificateEvent, CertificateFile, CertificateStatus
 from enrollments.signals import course_completed
-from tests.certificates.conftest import completed_enrollment
+from tests.factories import completed_enrollment, issued_certificate
 
 pytestmark = pytest.mark.django_db
 
 
-def issue(enrollment) -> Certificate:
-    certificate = services.create_pending_certificate(enrollment_id=enrollment.pk)
-    return services.issue_certificate(certificate_id=certificate.pk)
+issue = issued_certificate
 
 
 def pdf_text(certificate) -> str:
