@@ -151,6 +151,23 @@ class HasEnrollmentFields(Protocol):
 # --- Asking the implementations ---------------------------------------------------------------
 
 
+def denials_registered() -> bool:
+    """Whether any app may close modules (callers skip their look-ups when none may)."""
+    return bool(hooks.get_hooks(MODULE_ACCESS_DENIAL))
+
+
+def module_denial(
+    request: HttpRequest, module: ModulePage, *, course: CoursePage
+) -> AccessDenial | None:
+    """The first ``MODULE_ACCESS_DENIAL`` answer, if any. Progress views ask it too: a closed
+    module takes no completion or quiz attempt, whoever sends it."""
+    for deny in hooks.get_hooks(MODULE_ACCESS_DENIAL):
+        denial: AccessDenial | None = deny(request, module, course=course)
+        if denial is not None:
+            return denial
+    return None
+
+
 def module_access(request: HttpRequest, module: ModulePage) -> ModuleAccess:
     """May this request read ``module``'s content?
 
@@ -161,12 +178,11 @@ def module_access(request: HttpRequest, module: ModulePage) -> ModuleAccess:
     if not user.is_authenticated:
         return ModuleAccess(can_view_content=False, reason="anonymous")
     course = module.get_course()
-    for deny in hooks.get_hooks(MODULE_ACCESS_DENIAL):
-        denial: AccessDenial | None = deny(request, module, course=course)
-        if denial is not None:
-            if module.permissions_for_user(user).can_edit():
-                return ModuleAccess(can_view_content=True, reason="editor")
-            return ModuleAccess(can_view_content=False, reason="denied", message=denial.message)
+    denial = module_denial(request, module, course=course)
+    if denial is not None:
+        if module.permissions_for_user(user).can_edit():
+            return ModuleAccess(can_view_content=True, reason="editor")
+        return ModuleAccess(can_view_content=False, reason="denied", message=denial.message)
     # The enrolled learner is the common case: ask for grants before the (costlier) editor check.
     for allow in hooks.get_hooks(MODULE_ACCESS):
         grant: AccessGrant | None = allow(request, module, course=course)

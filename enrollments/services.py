@@ -68,6 +68,12 @@ class CycleNotFinished(LearningError):
     status = 409
 
 
+class ModuleClosed(LearningError):
+    """An extension point closed the module (see courses.extension_points.MODULE_ACCESS_DENIAL)."""
+
+    status = 403
+
+
 # --- Enrollment -------------------------------------------------------------------------------
 
 

@@ -21,6 +21,20 @@ def _own_enrollment(request, enrollment_id) -> Enrollment:
     )
 
 
+def _closed(request, enrollment: Enrollment, module_id: int):
+    """A refusal page when an extension point closes the module (e.g. a terminated course)."""
+    if not extension_points.denials_registered():
+        return None
+    module = services.course_modules(enrollment.course).filter(pk=module_id).first()
+    if module is None:
+        return None  # not in the course: the service answers that
+    denial = extension_points.module_denial(request, module, course=enrollment.course)
+    if denial is None:
+        return None
+    error = services.ModuleClosed(denial.message)
+    return _refused(request, error, back_url=enrollment.course.url, title="Module closed")
+
+
 def _refused(request, error: services.LearningError, *, back_url: str, title: str):
     return render(
         request,
@@ -49,6 +63,8 @@ def enroll_view(request, course_id):
 @login_required
 def complete_module_view(request, enrollment_id, module_id):
     enrollment = _own_enrollment(request, enrollment_id)
+    if closed := _closed(request, enrollment, module_id):
+        return closed
     try:
         services.complete_module(enrollment=enrollment, module_id=module_id)
     except services.ModuleNotInCourse:
@@ -69,6 +85,8 @@ def complete_module_view(request, enrollment_id, module_id):
 @login_required
 def submit_quiz_view(request, enrollment_id, module_id):
     enrollment = _own_enrollment(request, enrollment_id)
+    if closed := _closed(request, enrollment, module_id):
+        return closed
     answers = {
         key.removeprefix("q-"): request.POST.getlist(key)
         for key in request.POST

@@ -4,14 +4,15 @@ import dataclasses
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from wagtail import hooks
 
 from courses import extension_points
 from courses.extension_points import AccessDenial, Fragment, PageAdditions
 from enrollments import services
-from tests.accounts.factories import UserFactory
-from tests.courses import factories
+from tests import factories
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +145,28 @@ def test_the_dashboard_shows_what_an_app_adds_to_a_completed_row(enrolled, cours
     assert "Badge earned" in content
     assert 'href="/badges/"' in content
     assert "Transcript and credit totals" in content  # certificates' link is still there
+
+
+def test_a_closed_module_takes_no_completion_and_no_quiz_attempt(enrolled, course):
+    from enrollments.models import Enrollment, ModuleProgress, QuizAttempt
+
+    lesson = factories.module(course, "Lesson 3")
+    check = factories.module(
+        course, "Check", quiz_kind="knowledge_check", questions=[factories.question()]
+    )
+    enrollment = Enrollment.objects.get(course=course)
+    terminate(course)
+    with hooks.register_temporarily(
+        extension_points.MODULE_ACCESS_DENIAL, close_terminated_courses
+    ):
+        completed = enrolled.post(
+            reverse("enrollments:complete_module", args=[enrollment.pk, lesson.pk])
+        )
+        attempted = enrolled.post(
+            reverse("enrollments:submit_quiz", args=[enrollment.pk, check.pk]),
+            {"attempt": "1", **{f"q-{k}": v for k, v in factories.correct_answers(check).items()}},
+        )
+    assert (completed.status_code, attempted.status_code) == (403, 403)
+    assert b"This course has ended: its credit has expired." in completed.content
+    assert ModuleProgress.objects.count() == 0
+    assert QuizAttempt.objects.count() == 0
