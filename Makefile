@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test faults lint format setup migrate demo bench load clean
+.PHONY: run test faults lint contracts format setup migrate demo bench load clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,10 +28,16 @@ run: demo
 	@echo "Starting web (http://127.0.0.1:$${LMS_PORT:-8000}), Celery worker and Celery beat; Ctrl-C stops all three."
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
-## make test: ruff, then the whole pytest suite.
-test: lint
+## make test: ruff, the import contract, the type checker, then the whole pytest suite.
+test: lint contracts
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=lms.settings.test >/dev/null
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
+
+## make contracts: imports point down the layers (import-linter), and the typed surface
+## (services, selectors, tasks, extension points) passes mypy. Both configured in pyproject.toml.
+contracts: setup
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 ## make faults: kill the worker, restart Redis and PostgreSQL, deliver a task twice, 20 concurrent
 ## completions, a migration on a populated database; on a PostgreSQL cluster and a redis-server

@@ -69,7 +69,7 @@ def session_cookie(user) -> str:
 def prepare():
     from django.contrib.auth import get_user_model
 
-    from certificates.models import Certificate
+    from certificates.models import Certificate, CertificateStatus
     from courses.models import CoursePage, ModulePage
     from enrollments.models import Enrollment
 
@@ -83,7 +83,7 @@ def prepare():
     module = ModulePage.objects.live().child_of(courses[0]).first()
     course = CoursePage.objects.get(code="CTN-101")
     program = course.get_parent()
-    certificate = Certificate.objects.filter(status="issued").first()
+    certificate = Certificate.objects.filter(status=CertificateStatus.ISSUED).first()
     public = {
         "home": "/",
         "catalog": "/catalog/",

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.generic import EditView, IndexView, InspectView
@@ -17,11 +18,10 @@ from wagtail.admin.widgets.button import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from certificates import services
+from certificates.constants import EXPIRY_HORIZON_DAYS
 from certificates.forms import ReasonForm
 from certificates.models import Certificate, CertificateStatus
 from courses.models import CoursePage
-
-EXPIRY_HORIZON_DAYS = 90
 
 
 class CertificateFilterSet(WagtailFilterSet):
@@ -33,7 +33,8 @@ class CertificateFilterSet(WagtailFilterSet):
     )
     issued_at = django_filters.DateFromToRangeFilter(label=_("Issued between"))
     expiring = django_filters.BooleanFilter(
-        label=_("Expiring within 90 days"), method="filter_expiring"
+        label=format_lazy(_("Expiring within {days} days"), days=EXPIRY_HORIZON_DAYS),
+        method="filter_expiring",
     )
 
     class Meta:
@@ -85,6 +86,7 @@ class CertificateInspectView(InspectView):
         context = super().get_context_data(**kwargs)
         context["events"] = self.object.events.select_related("actor")
         context["files"] = self.object.files.select_related("created_by")
+        context["statuses"] = CertificateStatus
         context["can_change"] = self.permission_policy.user_has_permission(
             self.request.user, "change"
         )

@@ -23,6 +23,16 @@ class CertificateStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived (renewed)")
 
 
+class PublicState(models.TextChoices):
+    """What the verification page says about a certificate (computed, not stored)."""
+
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+    SUPERSEDED = "superseded", _("Superseded")
+    PENDING = "pending", _("Not yet issued")
+
+
 class CertificateQuerySet(models.QuerySet):
     def issued(self):
         return self.filter(status=CertificateStatus.ISSUED)
@@ -112,15 +122,15 @@ class Certificate(models.Model):
         return self.expires_on is not None and self.expires_on < today
 
     @property
-    def public_state(self) -> str:
+    def public_state(self) -> PublicState:
         """What the verification page says: valid, expired, revoked, superseded or pending."""
         if self.status == CertificateStatus.REVOKED:
-            return "revoked"
+            return PublicState.REVOKED
         if self.status == CertificateStatus.ARCHIVED:
-            return "expired" if self.is_expired() else "superseded"
+            return PublicState.EXPIRED if self.is_expired() else PublicState.SUPERSEDED
         if self.status != CertificateStatus.ISSUED:
-            return "pending"
-        return "expired" if self.is_expired() else "valid"
+            return PublicState.PENDING
+        return PublicState.EXPIRED if self.is_expired() else PublicState.VALID
 
 
 class CertificateFile(models.Model):

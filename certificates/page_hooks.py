@@ -1,32 +1,42 @@
+"""What certificates add to the learner's dashboard (``courses.extension_points.DASHBOARD``)."""
+
+from collections.abc import Sequence
 from datetime import timedelta
 
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from certificates.models import Certificate
-from certificates.services import RENEWAL_WINDOW_DAYS
+from certificates.constants import RENEWAL_WINDOW_DAYS
+from certificates.models import Certificate, CertificateStatus
+from courses.extension_points import DashboardAdditions, Fragment, HasEnrollmentFields, Link
 
 
-def dashboard_context(request, context):
-    """Attach each completed course's certificate to its dashboard row (one query)."""
-    context["transcript_url"] = reverse("certificates:transcript")
-    rows = context["completed"]
-    if not rows:
-        return
+def dashboard(
+    request: HttpRequest, *, enrollments: Sequence[HasEnrollmentFields]
+) -> DashboardAdditions:
+    """The transcript link, and each completed course's certificate (one query)."""
+    links = (Link(_("Transcript and credit totals"), reverse("certificates:transcript")),)
+    if not enrollments:
+        return DashboardAdditions(links=links)
     by_key = {
         (certificate.enrollment_id, certificate.cycle): certificate
-        for certificate in Certificate.objects.filter(
-            enrollment__in=[row.enrollment for row in rows]
-        )
+        for certificate in Certificate.objects.filter(enrollment__in=[e.pk for e in enrollments])
     }
     horizon = timezone.localdate() + timedelta(days=RENEWAL_WINDOW_DAYS)
-    for row in rows:
-        certificate = by_key.get((row.enrollment.pk, row.enrollment.cycle))
-        row.certificate = certificate
-        row.certificate_template = "certificates/dashboard_certificate.html"
-        row.can_renew = bool(
-            certificate
-            and certificate.status == "issued"
+    rows = {}
+    for enrollment in enrollments:
+        certificate = by_key.get((enrollment.pk, enrollment.cycle))
+        if certificate is None:
+            continue
+        can_renew = bool(
+            certificate.status == CertificateStatus.ISSUED
             and certificate.expires_on
             and certificate.expires_on <= horizon
         )
+        rows[enrollment.pk] = Fragment(
+            "certificates/dashboard_certificate.html",
+            {"certificate": certificate, "can_renew": can_renew, "statuses": CertificateStatus},
+        )
+    return DashboardAdditions(links=links, rows=rows)

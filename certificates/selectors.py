@@ -2,7 +2,9 @@
 
 from collections import OrderedDict
 from decimal import Decimal
+from typing import Any
 
+from accounts.models import User
 from certificates.models import Certificate, CertificateStatus
 
 TRANSCRIPT_STATUSES = (
@@ -12,7 +14,7 @@ TRANSCRIPT_STATUSES = (
 )
 
 
-def transcript(user) -> dict:
+def transcript(user: User) -> dict[str, Any]:
     """Every certificate the learner holds or held, and credit totals per credit type.
 
     Revoked certificates are listed but earn no credit.

@@ -2,7 +2,7 @@
 
 import hashlib
 import logging
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from wagtail.models import Site
 
+from accounts.models import User
+from certificates.constants import REMINDER_DAYS, RENEWAL_WINDOW_DAYS
 from certificates.models import (
     Certificate,
     CertificateEvent,
@@ -21,14 +23,12 @@ from certificates.models import (
     ExpiryReminder,
 )
 from certificates.pdf import RenderError, render_certificate_pdf
+from enrollments import services as enrollment_services
 from enrollments.models import Enrollment, EnrollmentStatus
 from home.models import SiteSettings
 from infrastructure.caching import bump_user, bump_version
 
 logger = logging.getLogger(__name__)
-
-REMINDER_DAYS = (90, 30, 7)
-RENEWAL_WINDOW_DAYS = 90
 
 
 class CertificateError(Exception):
@@ -94,7 +94,7 @@ def _settings_for_site() -> SiteSettings:
     return SiteSettings.for_site(site)
 
 
-def _licence_ids(user) -> str:
+def _licence_ids(user: User) -> str:
     parts = []
     if user.arrt_id:
         parts.append(f"ARRT ID {user.arrt_id}")
@@ -136,7 +136,7 @@ def snapshot(certificate: Certificate) -> None:
     certificate.expires_on = _add_months(completed, months) if months else None
 
 
-def _add_months(day, months: int):
+def _add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     for candidate in (day.day, 30, 29, 28):
@@ -147,7 +147,9 @@ def _add_months(day, months: int):
     raise ValueError(day)
 
 
-def _store_pdf(certificate: Certificate, pdf: bytes, *, reason: str, actor=None):
+def _store_pdf(
+    certificate: Certificate, pdf: bytes, *, reason: str, actor: User | None = None
+) -> CertificateFile:
     digest = hashlib.sha256(pdf).hexdigest()
     stored = CertificateFile(certificate=certificate, sha256=digest, size=len(pdf), reason=reason)
     stored.created_by = actor
@@ -228,7 +230,7 @@ def send_issued_email(*, certificate_id: int) -> bool:
 
 
 @transaction.atomic
-def revoke_certificate(*, certificate: Certificate, actor, reason: str) -> Certificate:
+def revoke_certificate(*, certificate: Certificate, actor: User, reason: str) -> Certificate:
     """Revoke with a reason; the verification page says so from then on."""
     reason = (reason or "").strip()
     if not reason:
@@ -248,7 +250,7 @@ def revoke_certificate(*, certificate: Certificate, actor, reason: str) -> Certi
 
 
 @transaction.atomic
-def reissue_certificate(*, certificate: Certificate, actor, reason: str) -> Certificate:
+def reissue_certificate(*, certificate: Certificate, actor: User, reason: str) -> Certificate:
     """A new PDF under the same code (after a name correction); the old file is kept."""
     certificate = (
         Certificate.objects.select_for_update()
@@ -278,8 +280,12 @@ def reissue_certificate(*, certificate: Certificate, actor, reason: str) -> Cert
 
 
 @transaction.atomic
-def renew_enrollment(*, enrollment: Enrollment, user) -> Enrollment:
-    """Start the course again for a new certificate; the current one is archived, not deleted."""
+def renew_enrollment(*, enrollment: Enrollment, user: User) -> Enrollment:
+    """Start the course again for a new certificate; the current one is archived, not deleted.
+
+    Only the learner's own issued certificate within RENEWAL_WINDOW_DAYS of expiry renews; the
+    enrollment's new cycle is started by enrollments (its rows are its own).
+    """
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk, user=user)
     current = Certificate.objects.filter(enrollment=enrollment, cycle=enrollment.cycle).first()
     if current is None or current.status != CertificateStatus.ISSUED or not current.expires_on:
@@ -293,21 +299,16 @@ def renew_enrollment(*, enrollment: Enrollment, user) -> Enrollment:
     bump_version()  # the public verification page changes
     CertificateEvent.objects.create(certificate=current, action="archived", actor=user,
                                     note="renewal started")  # fmt: skip
-    enrollment.cycle += 1
-    enrollment.status = EnrollmentStatus.ACTIVE
-    enrollment.completed_at = None
-    enrollment.modules_completed = 0
-    enrollment.minutes_completed = 0
-    enrollment.post_test_attempts = 0
-    enrollment.post_test_best_score = None
-    enrollment.save()
-    return enrollment
+    try:
+        return enrollment_services.start_new_cycle(enrollment=enrollment)
+    except enrollment_services.LearningError as error:
+        raise CertificateError(error.message) from error
 
 
 # --- Periodic work ----------------------------------------------------------------------------
 
 
-def sweep(*, now=None) -> dict:
+def sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Re-enqueue what a lost signal, a dead broker or a dead worker left behind."""
     now = now or timezone.now()
     stale_before = now - timedelta(seconds=settings.CERTIFICATES_STALE_PENDING_SECONDS)
@@ -330,7 +331,7 @@ def sweep(*, now=None) -> dict:
     return {"created": created, "requeued": requeued, "mailed": mailed}
 
 
-def send_expiry_reminders(*, today=None) -> int:
+def send_expiry_reminders(*, today: date | None = None) -> int:
     """One mail per certificate at the tightest of 90, 30 and 7 days it has reached."""
     today = today or timezone.localdate()
     sent = 0

@@ -26,7 +26,7 @@ def issue_certificate(certificate_id: int) -> str:
 
 
 @shared_task(name="certificates.sweep", soft_time_limit=240, time_limit=300)
-def sweep_certificates() -> dict:
+def sweep_certificates() -> dict[str, int]:
     return services.sweep()
 
 

@@ -3,8 +3,9 @@ from wagtail import hooks
 
 from certificates import page_hooks
 from certificates.admin_views import CertificateViewSet, admin_urlpatterns
+from courses import extension_points
 
-hooks.register("lms_dashboard_context", page_hooks.dashboard_context)
+hooks.register(extension_points.DASHBOARD, page_hooks.dashboard)
 
 
 @hooks.register("register_admin_viewset")

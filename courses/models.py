@@ -9,7 +9,6 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks as wagtail_blocks
-from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -18,6 +17,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from accounts.models import Profession
+from courses import extension_points
 from courses.blocks import QuizStreamBlock
 from courses.fields import ChoiceListField
 from home.blocks import LessonStreamBlock
@@ -307,14 +307,11 @@ class CoursePage(Page):
             credit.statement_text = credit.statement_for(provider)
         context["credits"] = credits
         context["prerequisites"] = list(self.get_prerequisites())
-        run_context_hooks("lms_course_context", request, self, context)
+        # What the apps above the catalog (enrollments) add: see courses.extension_points.
+        context["slots"] = extension_points.course_page_slots(
+            request, self, modules=context["modules"]
+        )
         return context
-
-
-def run_context_hooks(name: str, request, page, context) -> None:
-    """Let apps that build on the catalog (enrollments) add to a page's context."""
-    for hook in hooks.get_hooks(name):
-        hook(request, page, context)
 
 
 def _provider_name(request) -> str:
@@ -461,16 +458,16 @@ class ModulePage(Page):
         ]
 
     def serve(self, request, *args, **kwargs):
-        from courses.access import module_access
+        # Decided once, before rendering, and handed to get_context (never through the request).
+        access = extension_points.module_access(request, self)
+        return super().serve(request, *args, access=access, **kwargs)
 
-        request.module_access = module_access(request, self)
-        return super().serve(request, *args, **kwargs)
-
-    def get_context(self, request, *args, **kwargs):
+    def get_context(self, request, *args, access=None, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         course = self.get_course()
         context["course"] = course
-        access = getattr(request, "module_access", None)
+        if access is None:  # a preview: Wagtail calls get_context without serve
+            access = extension_points.module_access(request, self)
         context["access"] = access
         siblings = list(course.get_modules())
         position = next((i for i, m in enumerate(siblings) if m.pk == self.pk), 0)
@@ -478,5 +475,7 @@ class ModulePage(Page):
         context["position"] = position + 1
         context["previous_module"] = siblings[position - 1] if position > 0 else None
         context["next_module"] = siblings[position + 1] if position + 1 < len(siblings) else None
-        run_context_hooks("lms_module_context", request, self, context)
+        context["slots"] = extension_points.module_page_slots(
+            request, self, course=course, modules=siblings, access=access
+        )
         return context

@@ -20,7 +20,7 @@ class CatalogResult:
     module_hits: list  # (module, course) pairs matching the search terms
 
 
-def _course_path(module) -> str:
+def _course_path(module: ModulePage) -> str:
     return module.path[: -ModulePage.steplen]
 
 

@@ -1,57 +1,89 @@
-"""What enrollments add to the catalog's pages: access to modules, progress, quiz forms."""
+"""What enrollments add to the catalog's pages: access to modules, progress, quiz forms.
 
-from courses.access import ModuleAccess
+Implementations of ``courses.extension_points`` (registered in ``enrollments/wagtail_hooks.py``).
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.http import HttpRequest
+
+from courses.extension_points import AccessGrant, Fragment, ModuleAccess, PageAdditions
+from courses.models import CoursePage, ModulePage
 from enrollments import selectors
 from enrollments.models import Enrollment
 from enrollments.services import enrollment_blockers
 
+PANEL = "enrollments/course_panel.html"
 
-def _enrollment(request, course_id):
+
+def _enrollment(request: HttpRequest, course: CoursePage) -> Enrollment | None:
     if not request.user.is_authenticated:
         return None
-    cache = request.__dict__.setdefault("_lms_enrollments", {})
-    if course_id not in cache:
-        cache[course_id] = (
-            Enrollment.objects.filter(user=request.user, course_id=course_id)
-            .select_related("course")
-            .first()
-        )
-    return cache[course_id]
+    return (
+        Enrollment.objects.filter(user=request.user, course_id=course.pk)
+        .select_related("course")
+        .first()
+    )
 
 
-def module_access(request, module):
-    course = module.get_course()
-    enrollment = _enrollment(request, course.pk)
+def module_access(
+    request: HttpRequest, module: ModulePage, *, course: CoursePage
+) -> AccessGrant | None:
+    """Enrolled learners read the modules of their course."""
+    enrollment = _enrollment(request, course)
     if enrollment is None:
         return None
-    return ModuleAccess(can_view_content=True, reason="enrolled", extra={"enrollment": enrollment})
+    return AccessGrant(reason="enrolled", record=enrollment)
 
 
-def course_context(request, course, context):
-    context["course_panel_template"] = "enrollments/course_panel.html"
-    enrollment = _enrollment(request, course.pk)
-    context["enrollment"] = enrollment
+def course_page(
+    request: HttpRequest, course: CoursePage, *, modules: Sequence[ModulePage]
+) -> PageAdditions:
+    """The course panel: enroll (or why not yet), or progress and the next step."""
+    enrollment = _enrollment(request, course)
+    context: dict[str, Any] = {"enrollment": enrollment}
     if enrollment:
-        context["progress"] = selectors.course_progress(enrollment, context["modules"])
+        context["progress"] = selectors.course_progress(enrollment, list(modules))
     elif request.user.is_authenticated:
         context["enroll_blockers"] = enrollment_blockers(user=request.user, course=course)
+    return PageAdditions(panel=Fragment(PANEL, context))
 
 
-def module_context(request, module, context):
-    course = context["course"]
-    context["course_panel_template"] = "enrollments/course_panel.html"
-    enrollment = _enrollment(request, course.pk)
-    context["enrollment"] = enrollment
+def module_page(
+    request: HttpRequest,
+    module: ModulePage,
+    *,
+    course: CoursePage,
+    modules: Sequence[ModulePage],
+    access: ModuleAccess,
+) -> PageAdditions:
+    """The panel of a locked module; for the enrolled: progress, quiz form, mark complete."""
+    # module_access (above) looked the enrollment up already: no second query.
+    enrollment: Enrollment | None
+    if access.grant is not None and isinstance(access.grant.record, Enrollment):
+        enrollment = access.grant.record
+    elif access.grants_asked and access.grant is None:
+        enrollment = None  # module_access was asked and found none
+    else:
+        enrollment = _enrollment(request, course)
     if enrollment is None:
+        context: dict[str, Any] = {"enrollment": None}
         if request.user.is_authenticated:
             context["enroll_blockers"] = enrollment_blockers(user=request.user, course=course)
-        return
-    progress = selectors.course_progress(enrollment, context["modules"])
-    context["progress"] = progress
-    context["module_done"] = module.pk in progress.done_ids
-    context["module_actions_template"] = "enrollments/module_actions.html"
+        return PageAdditions(panel=Fragment(PANEL, context))
+    progress = selectors.course_progress(enrollment, list(modules))
+    context = {
+        "enrollment": enrollment,
+        "progress": progress,
+        "module_done": module.pk in progress.done_ids,
+    }
     if module.quiz_kind:
-        context["quiz_template"] = "enrollments/quiz_form.html"
         context["quiz"] = selectors.quiz_state(enrollment, module)
     if progress.next_module is None and course.evaluation_required:
         context["evaluation_due"] = not selectors.has_evaluation(enrollment)
+    return PageAdditions(
+        panel=Fragment(PANEL, context),
+        quiz=Fragment("enrollments/quiz_form.html", context) if module.quiz_kind else None,
+        actions=Fragment("enrollments/module_actions.html", context),
+    )

@@ -1,12 +1,15 @@
 """Reads across enrollments and the catalog: the dashboard, a course's and a module's state."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.db.models import Q
 
-from courses.models import MODULE_LISTING_FIELDS, ModulePage
+from accounts.models import User
+from courses.models import MODULE_LISTING_FIELDS, CoursePage, ModulePage
 from enrollments.models import CourseEvaluation, Enrollment, ModuleProgress, QuizAttempt
 from enrollments.services import attempt_limit
 
@@ -16,6 +19,8 @@ class CourseProgress:
     enrollment: Enrollment
     modules: list = field(default_factory=list)
     done_ids: set = field(default_factory=set)
+    # What apps above add to the dashboard row (courses.extension_points.DASHBOARD).
+    additions: tuple = ()
 
     @property
     def total_modules(self) -> int:
@@ -39,11 +44,11 @@ class CourseProgress:
         return round(100 * done / self.total_minutes) if self.total_minutes else 0
 
     @property
-    def next_module(self):
+    def next_module(self) -> ModulePage | None:
         return next((m for m in self.modules if m.pk not in self.done_ids), None)
 
 
-def _modules_by_course(courses) -> dict[int, list]:
+def _modules_by_course(courses: Iterable[CoursePage]) -> dict[int, list[ModulePage]]:
     """Live modules of several courses in one query, keyed by course id, in tree order."""
     courses = list(courses)
     if not courses:
@@ -63,7 +68,7 @@ def _modules_by_course(courses) -> dict[int, list]:
     return grouped
 
 
-def learner_dashboard(user) -> dict:
+def learner_dashboard(user: User) -> dict[str, list[CourseProgress]]:
     """Everything "My learning" shows, in a fixed number of queries."""
     enrollments = list(
         Enrollment.objects.for_user(user).select_related("course").order_by("-last_activity_at")
@@ -81,13 +86,16 @@ def learner_dashboard(user) -> dict:
         "in_progress": [row for row in rows if not row.enrollment.is_completed],
         "completed": sorted(
             (row for row in rows if row.enrollment.is_completed),
-            key=lambda row: row.enrollment.completed_at,
+            # A completed enrollment has its completed_at; enrolled_at only satisfies the types.
+            key=lambda row: row.enrollment.completed_at or row.enrollment.enrolled_at,
             reverse=True,
         ),
     }
 
 
-def course_progress(enrollment: Enrollment, modules=None) -> CourseProgress:
+def course_progress(
+    enrollment: Enrollment, modules: list[ModulePage] | None = None
+) -> CourseProgress:
     """``modules``: the course's live modules when the caller has them already."""
     if modules is None:
         modules = _modules_by_course([enrollment.course]).get(enrollment.course_id, [])
@@ -99,7 +107,7 @@ def course_progress(enrollment: Enrollment, modules=None) -> CourseProgress:
     return CourseProgress(enrollment, modules, done)
 
 
-def quiz_state(enrollment: Enrollment, module) -> dict:
+def quiz_state(enrollment: Enrollment, module: ModulePage) -> dict[str, Any]:
     attempts = list(
         QuizAttempt.objects.filter(enrollment=enrollment, cycle=enrollment.cycle, module=module)
     )

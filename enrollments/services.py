@@ -1,14 +1,17 @@
 """The rules of enrollment, progress and completion. Views call these; nothing else writes."""
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.query import PageQuerySet
 
+from accounts.models import User
 from courses.models import CoursePage, ModulePage, QuizKind
 from enrollments.models import (
     CourseEvaluation,
@@ -61,10 +64,20 @@ class EvaluationNotAllowed(LearningError):
     status = 409
 
 
+class CycleNotFinished(LearningError):
+    status = 409
+
+
+class ModuleClosed(LearningError):
+    """An extension point closed the module (see courses.extension_points.MODULE_ACCESS_DENIAL)."""
+
+    status = 403
+
+
 # --- Enrollment -------------------------------------------------------------------------------
 
 
-def enrollment_blockers(*, user, course: CoursePage) -> list[str]:
+def enrollment_blockers(*, user: User, course: CoursePage) -> list[str]:
     """Every reason ``user`` may not enroll in ``course`` now (empty when they may)."""
     reasons = []
     if not course.live:
@@ -85,7 +98,7 @@ def enrollment_blockers(*, user, course: CoursePage) -> list[str]:
     return reasons
 
 
-def enroll(*, user, course: CoursePage) -> tuple[Enrollment, bool]:
+def enroll(*, user: User, course: CoursePage) -> tuple[Enrollment, bool]:
     """Enroll ``user`` once: the course must be live and open and its prerequisites completed.
 
     A repeated or concurrent request returns the existing enrollment (unique constraint).
@@ -106,7 +119,7 @@ def enroll(*, user, course: CoursePage) -> tuple[Enrollment, bool]:
 # --- Progress ---------------------------------------------------------------------------------
 
 
-def course_modules(course: CoursePage):
+def course_modules(course: CoursePage) -> PageQuerySet:
     return ModulePage.objects.live().child_of(course).defer_streamfields()
 
 
@@ -117,7 +130,7 @@ def _module_of(enrollment: Enrollment, module_id: int) -> ModulePage:
     return module
 
 
-def _done_modules(enrollment: Enrollment):
+def _done_modules(enrollment: Enrollment) -> QuerySet[ModuleProgress]:
     """Progress rows of this cycle for modules still live in the course."""
     return ModuleProgress.objects.filter(
         enrollment=enrollment, cycle=enrollment.cycle, module__in=course_modules(enrollment.course)
@@ -219,6 +232,18 @@ def grade(module: ModulePage, answers: dict[str, list[int]]) -> list[GradedQuest
     return graded
 
 
+def percent_correct(graded: Sequence[GradedQuestion]) -> Decimal:
+    """The score: the share of questions answered exactly right, in percent, to two places.
+
+    A question counts only when the selection equals its set of correct options (no partial
+    credit for a multi-select question).
+    """
+    if not graded:
+        return Decimal("0.00")
+    correct = sum(1 for question in graded if question.is_correct)
+    return (Decimal(100) * correct / len(graded)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
 @transaction.atomic
 def submit_quiz(
     *, enrollment: Enrollment, module_id: int, answers: dict[str, list[str]], attempt_number: int
@@ -254,7 +279,7 @@ def submit_quiz(
     cleaned = _clean_answers(module, answers)
     graded = grade(module, cleaned)
     correct = sum(1 for question in graded if question.is_correct)
-    score = (Decimal(100) * correct / len(graded)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    score = percent_correct(graded)
     passed = score >= enrollment.course.pass_mark
     try:
         with transaction.atomic():
@@ -312,6 +337,27 @@ def submit_evaluation(*, enrollment: Enrollment, data: dict) -> CourseEvaluation
         raise EvaluationNotAllowed(_("You have already submitted the evaluation.")) from None
     try_complete(enrollment=enrollment)
     return evaluation
+
+
+@transaction.atomic
+def start_new_cycle(*, enrollment: Enrollment) -> Enrollment:
+    """Take a completed course again (a renewal): the next cycle starts with no progress.
+
+    Only a completed enrollment starts a new cycle. The earlier cycle's progress, attempts and
+    evaluation stay on record (they carry their cycle); the enrollment's summary is reset.
+    """
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.status != EnrollmentStatus.COMPLETED:
+        raise CycleNotFinished(_("Only a completed course can be taken again."))
+    enrollment.cycle += 1
+    enrollment.status = EnrollmentStatus.ACTIVE
+    enrollment.completed_at = None
+    enrollment.modules_completed = 0
+    enrollment.minutes_completed = 0
+    enrollment.post_test_attempts = 0
+    enrollment.post_test_best_score = None
+    enrollment.save()
+    return enrollment
 
 
 def completion_blockers(enrollment: Enrollment) -> list[str]:

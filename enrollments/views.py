@@ -1,10 +1,12 @@
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from wagtail import hooks
 
+from courses import extension_points
 from courses.models import CoursePage, ModulePage
 from enrollments import selectors, services
 from enrollments.forms import EvaluationForm
@@ -17,6 +19,20 @@ def _own_enrollment(request, enrollment_id) -> Enrollment:
     return get_object_or_404(
         Enrollment.objects.select_related("course"), pk=enrollment_id, user=request.user
     )
+
+
+def _closed(request, enrollment: Enrollment, module_id: int):
+    """A refusal page when an extension point closes the module (e.g. a terminated course)."""
+    if not extension_points.denials_registered():
+        return None
+    module = services.course_modules(enrollment.course).filter(pk=module_id).first()
+    if module is None:
+        return None  # not in the course: the service answers that
+    denial = extension_points.module_denial(request, module, course=enrollment.course)
+    if denial is None:
+        return None
+    error = services.ModuleClosed(denial.message)
+    return _refused(request, error, back_url=enrollment.course.url, title="Module closed")
 
 
 def _refused(request, error: services.LearningError, *, back_url: str, title: str):
@@ -47,6 +63,8 @@ def enroll_view(request, course_id):
 @login_required
 def complete_module_view(request, enrollment_id, module_id):
     enrollment = _own_enrollment(request, enrollment_id)
+    if closed := _closed(request, enrollment, module_id):
+        return closed
     try:
         services.complete_module(enrollment=enrollment, module_id=module_id)
     except services.ModuleNotInCourse:
@@ -67,6 +85,8 @@ def complete_module_view(request, enrollment_id, module_id):
 @login_required
 def submit_quiz_view(request, enrollment_id, module_id):
     enrollment = _own_enrollment(request, enrollment_id)
+    if closed := _closed(request, enrollment, module_id):
+        return closed
     answers = {
         key.removeprefix("q-"): request.POST.getlist(key)
         for key in request.POST
@@ -164,7 +184,13 @@ def evaluation_view(request, enrollment_id):
 @signed_in_cacheable
 def dashboard_view(request):
     context = selectors.learner_dashboard(request.user)
-    # Apps above enrollments (certificates) add what they know: a certificate per row.
-    for hook in hooks.get_hooks("lms_dashboard_context"):
-        hook(request, context)
+    # Apps above enrollments (certificates) add links and a fragment per completed course.
+    completed = context["completed"]
+    links, rows = extension_points.dashboard_additions(
+        request, enrollments=[row.enrollment for row in completed]
+    )
+    context["links"] = links
+    context["completed"] = [
+        replace(row, additions=rows.get(row.enrollment.pk, ())) for row in completed
+    ]
     return render(request, "enrollments/dashboard.html", context)

@@ -1,8 +1,8 @@
 from wagtail import hooks
 
-from courses.access import HOOK_NAME as MODULE_ACCESS_HOOK
+from courses import extension_points
 from enrollments import page_hooks
 
-hooks.register(MODULE_ACCESS_HOOK, page_hooks.module_access)
-hooks.register("lms_course_context", page_hooks.course_context)
-hooks.register("lms_module_context", page_hooks.module_context)
+hooks.register(extension_points.MODULE_ACCESS, page_hooks.module_access)
+hooks.register(extension_points.COURSE_PAGE, page_hooks.course_page)
+hooks.register(extension_points.MODULE_PAGE, page_hooks.module_page)

@@ -15,7 +15,7 @@ from certificates import services as certificate_services
 from certificates.models import CertificateStatus
 from courses.models import CoursePage
 from enrollments import services
-from enrollments.models import Enrollment
+from enrollments.models import Enrollment, EnrollmentStatus
 
 SITES = (
     "Riverside Imaging Research Center",
@@ -83,12 +83,12 @@ def load_demo_activity(*, learners: int = 36, seed: int = 2026) -> int:
                 enrolled_at=last_activity - timedelta(days=rng.randint(1, 20)),
                 last_activity_at=last_activity,
             )
-            Enrollment.objects.filter(pk=enrollment.pk, status="completed").update(
+            Enrollment.objects.filter(pk=enrollment.pk, status=EnrollmentStatus.COMPLETED).update(
                 completed_at=last_activity
             )
     # Completions announce themselves after commit; here the certificates are made in-line.
     for enrollment in Enrollment.objects.filter(user__email__startswith="demo.learner",
-                                                status="completed"):  # fmt: skip
+                                                status=EnrollmentStatus.COMPLETED):  # fmt: skip
         certificate = certificate_services.create_pending_certificate(enrollment_id=enrollment.pk)
         if certificate and certificate.status == CertificateStatus.PENDING:
             certificate_services.issue_certificate(certificate_id=certificate.pk)

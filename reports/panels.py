@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from certificates.admin_views import EXPIRY_HORIZON_DAYS
+from certificates.constants import EXPIRY_HORIZON_DAYS
 from certificates.models import Certificate
 from enrollments.models import Enrollment
 

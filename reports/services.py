@@ -4,6 +4,7 @@ import csv
 import io
 import logging
 import tempfile
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -17,7 +18,7 @@ from reports.models import ReportExport
 logger = logging.getLogger(__name__)
 
 
-def _view_for(export: ReportExport):
+def _view_for(export: ReportExport) -> Any:
     from reports.views import REPORTS
 
     request = RequestFactory().get("/", {k: v for k, v in export.params.items()})

@@ -27,6 +27,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 
 from accounts.models import Profession
+from certificates.constants import EXPIRY_HORIZON_DAYS
 from certificates.models import Certificate, CertificateStatus
 from courses.models import CoursePage, ModulePage
 from enrollments.models import Enrollment, EnrollmentStatus
@@ -177,6 +178,7 @@ class CourseCompletionReport(LearningReportView):
     def _attach_certificate_counts(self, rows):
         """One grouped query for the page's courses (subqueries in the main one ran per row)."""
         today = timezone.localdate()
+        horizon = today + timedelta(days=EXPIRY_HORIZON_DAYS)
         counts = {
             row["enrollment__course"]: row
             for row in Certificate.objects.filter(enrollment__course__in=[r.pk for r in rows])
@@ -187,7 +189,7 @@ class CourseCompletionReport(LearningReportView):
                                                        CertificateStatus.ARCHIVED])),
                 expiring=Count("pk", filter=Q(status=CertificateStatus.ISSUED,
                                              expires_on__gte=today,
-                                             expires_on__lte=today + timedelta(days=90))),
+                                             expires_on__lte=horizon)),
                 revoked=Count("pk", filter=Q(status=CertificateStatus.REVOKED)),
             )
         }  # fmt: skip

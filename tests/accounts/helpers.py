@@ -2,18 +2,7 @@
 
 import re
 
-from allauth.account.models import EmailAddress
-
-from tests.accounts.factories import UserFactory
-
-PASSWORD = "correct-horse-battery"
-
-
-def verified_user(**fields):
-    """A user who can sign in: allauth's mandatory verification needs a verified EmailAddress."""
-    user = UserFactory(**fields)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
+from tests.factories import PASSWORD, verified_user  # noqa: F401 (imported from here)
 
 
 def link_in(message, path_prefix: str) -> str:

@@ -1,9 +1,7 @@
 import pytest
-from django.utils import timezone
 
-from enrollments.models import Enrollment, EnrollmentStatus
-from tests.accounts.factories import UserFactory
-from tests.courses import factories
+from tests import factories
+from tests.factories import UserFactory, completed_enrollment
 
 
 @pytest.fixture
@@ -23,13 +21,6 @@ def learner(db):
         email="learner@example.org", full_name="Jordan Learner",
         certificate_name="Jordan A. Learner, CNMT", arrt_id="1234567",
     )  # fmt: skip
-
-
-def completed_enrollment(user, course) -> Enrollment:
-    """An enrollment marked completed directly (the journey itself is tested in enrollments)."""
-    return Enrollment.objects.create(
-        user=user, course=course, status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
-    )
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from certificates import services
 from certificates.models import CertificateStatus
-from tests.accounts.factories import UserFactory
-from tests.certificates.conftest import completed_enrollment
+from tests.factories import UserFactory, completed_enrollment, issued_certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +21,7 @@ def admin_client(client, django_user_model):
 
 
 def issued(user, course):
-    enrollment = completed_enrollment(user, course)
-    pending = services.create_pending_certificate(enrollment_id=enrollment.pk)
-    return services.issue_certificate(certificate_id=pending.pk)
+    return issued_certificate(completed_enrollment(user, course))
 
 
 def test_listing_filters_and_search(admin_client, gcp_course, learner):

@@ -8,16 +8,21 @@ from pypdf import PdfReader
 
 from certificates import pdf as pdf_module
 from certificates import services
-from certificates.models import Certificate, CertificateEvent, CertificateFile, CertificateStatus
+from certificates.models import (
+    Certificate,
+    CertificateEvent,
+    CertificateFile,
+    CertificateStatus,
+    PublicState,
+)
+from enrollments.models import EnrollmentStatus
 from enrollments.signals import course_completed
-from tests.certificates.conftest import completed_enrollment
+from tests.factories import completed_enrollment, issued_certificate
 
 pytestmark = pytest.mark.django_db
 
 
-def issue(enrollment) -> Certificate:
-    certificate = services.create_pending_certificate(enrollment_id=enrollment.pk)
-    return services.issue_certificate(certificate_id=certificate.pk)
+issue = issued_certificate
 
 
 def pdf_text(certificate) -> str:
@@ -135,7 +140,7 @@ def test_revoke_needs_a_reason_and_records_who(enrollment, django_user_model):
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.REVOKED
     assert (certificate.revoked_by, certificate.revoke_reason) == (admin, "Misconduct")
-    assert certificate.public_state == "revoked"
+    assert certificate.public_state == PublicState.REVOKED
 
 
 def test_sweep_issues_what_a_lost_signal_left_behind(enrollment):
@@ -159,6 +164,6 @@ def test_renewal_archives_the_old_certificate_and_starts_a_new_cycle(enrollment)
     services.renew_enrollment(enrollment=enrollment, user=enrollment.user)
     enrollment.refresh_from_db()
     certificate.refresh_from_db()
-    assert (enrollment.cycle, enrollment.status) == (2, "active")
+    assert (enrollment.cycle, enrollment.status) == (2, EnrollmentStatus.ACTIVE)
     assert certificate.status == CertificateStatus.ARCHIVED
     assert Certificate.objects.count() == 1  # archived, never deleted

@@ -22,9 +22,9 @@ from certificates import services
 from certificates.models import Certificate, CertificateEvent, CertificateFile, CertificateStatus
 from enrollments import services as enrollment_services
 from tests.accounts.factories import UserFactory
-from tests.certificates.conftest import completed_enrollment
 from tests.conftest import IN_CI
 from tests.courses import factories
+from tests.factories import completed_enrollment
 from tests.helpers import ROOT
 from tests.worker import celery_worker, wait_for
 

@@ -89,3 +89,21 @@ def test_module_page_costs_the_same_with_3_and_30_modules(client, django_user_mo
     for index in range(27):
         factories.module(course, title=f"Extra {index}")
     assert count_queries(client, first.url) == small
+
+
+def test_an_enrolled_learners_course_and_module_pages_cost_the_same_with_3_and_30_modules(client):
+    """The enrollments panel, progress and quiz come from the extension points: one enrollment
+    lookup per page, whatever the number of modules."""
+    from enrollments import services
+    from tests.factories import UserFactory
+
+    program = factories.program("ctn")
+    course = factories.course(program, "CTN-101", modules=3, post_test=True)
+    first = course.get_children().first()
+    learner = UserFactory(email="learner@example.org")
+    services.enroll(user=learner, course=course)
+    client.force_login(learner)
+    small = (count_queries(client, course.url), count_queries(client, first.url))
+    for index in range(27):
+        factories.module(course, title=f"Extra {index}")
+    assert (count_queries(client, course.url), count_queries(client, first.url)) == small

@@ -1,8 +1,13 @@
 import pytest
 
 from enrollments.signals import course_completed
-from tests.accounts.factories import UserFactory
-from tests.courses import factories
+from tests import factories
+from tests.factories import (  # noqa: F401 (imported from here by older tests)
+    EVALUATION,
+    UserFactory,
+    correct_answers,
+    wrong_answers,
+)
 
 
 @pytest.fixture
@@ -33,28 +38,3 @@ def completions():
     course_completed.connect(receiver, weak=False)
     yield sent
     course_completed.disconnect(receiver)
-
-
-def correct_answers(module):
-    return {
-        block.id: [str(i) for i, o in enumerate(block.value["options"]) if o["correct"]]
-        for block in module.questions
-    }
-
-
-def wrong_answers(module):
-    return {
-        block.id: [str(next(i for i, o in enumerate(block.value["options"]) if not o["correct"]))]
-        for block in module.questions
-    }
-
-
-EVALUATION = {
-    "overall": "5",
-    "relevance": "4",
-    "objectives_met": "True",
-    "free_of_bias": "True",
-    "would_recommend": "True",
-    "practice_change": "Check the delegation log before every study visit.",
-    "comments": "",
-}

@@ -10,7 +10,7 @@ from enrollments import services
 from enrollments.models import Enrollment, QuizAttempt
 from tests.accounts.factories import UserFactory
 from tests.courses import factories
-from tests.enrollments.conftest import correct_answers, wrong_answers
+from tests.factories import correct_answers, wrong_answers
 
 pytestmark = pytest.mark.django_db
 backfill = importlib.import_module(

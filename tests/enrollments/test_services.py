@@ -11,7 +11,7 @@ from enrollments.models import (
     QuizAttempt,
 )
 from tests.courses import factories
-from tests.enrollments.conftest import correct_answers, wrong_answers
+from tests.factories import correct_answers, wrong_answers
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -202,3 +202,30 @@ def test_course_without_required_evaluation_completes_on_the_post_test(
     enrollment.refresh_from_db()
     assert enrollment.is_completed is True
     assert completions == [enrollment.pk]
+
+
+def test_a_new_cycle_starts_only_after_completion_and_keeps_the_earlier_records(
+    learner, course, modules
+):
+    enrollment, _ = services.enroll(user=learner, course=course)
+    services.complete_module(enrollment=enrollment, module_id=modules[0].pk)
+    with pytest.raises(services.CycleNotFinished):
+        services.start_new_cycle(enrollment=enrollment)
+    enrollment.refresh_from_db()
+    assert (enrollment.cycle, enrollment.modules_completed) == (1, 1)
+    for module in modules[1:-1]:
+        services.complete_module(enrollment=enrollment, module_id=module.pk)
+    services.submit_quiz(
+        enrollment=enrollment, module_id=modules[-1].pk,
+        answers=correct_answers(modules[-1]), attempt_number=1,
+    )  # fmt: skip
+    services.submit_evaluation(enrollment=enrollment, data=EVALUATION_DATA)
+    renewed = services.start_new_cycle(enrollment=enrollment)
+    renewed.refresh_from_db()
+    assert (renewed.cycle, renewed.status, renewed.completed_at) == (
+        2, EnrollmentStatus.ACTIVE, None,
+    )  # fmt: skip
+    assert (renewed.modules_completed, renewed.minutes_completed) == (0, 0)
+    assert (renewed.post_test_attempts, renewed.post_test_best_score) == (0, None)
+    assert ModuleProgress.objects.filter(enrollment=enrollment, cycle=1).count() == 3
+    assert services.modules_remaining(renewed) == 3

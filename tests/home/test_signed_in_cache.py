@@ -12,7 +12,7 @@ from certificates import services as certificate_services
 from enrollments import services
 from tests.accounts.factories import UserFactory
 from tests.courses import factories
-from tests.enrollments.conftest import EVALUATION, correct_answers
+from tests.factories import EVALUATION, correct_answers
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,241 @@
+"""The one set of test builders: accounts, the page tree, enrollments and certificates.
+
+Every test builds its data from here (the older ``tests/courses/factories.py`` and
+``tests/accounts/factories.py`` only re-export these names). Page builders are functions, not
+factory_boy factories: Wagtail pages must be added under their parent with ``add_child``.
+"""
+
+import datetime
+import itertools
+import uuid
+from decimal import Decimal
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from wagtail.models import Site
+
+from certificates import services as certificate_services
+from certificates.models import Certificate, CertificateStatus
+from courses.models import CourseCredit, CoursePage, CreditType, ModulePage, ProgramPage
+from enrollments.models import Enrollment, EnrollmentStatus
+
+PASSWORD = "correct-horse-battery"
+
+# --- Accounts -----------------------------------------------------------------------------------
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"learner{n}@example.org")
+    full_name = factory.Faker("name")
+    profession = "technologist"
+    organization = "Riverside Imaging Research Center"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def superuser(email="admin@example.org", **fields):
+    """An administrator (every permission, staff)."""
+    return UserFactory(email=email, is_staff=True, is_superuser=True, **fields)
+
+
+def verified_user(**fields):
+    """A user who can sign in: allauth's mandatory verification needs a verified EmailAddress."""
+    user = UserFactory(**fields)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+# --- The page tree: HomePage > ProgramPage > CoursePage > ModulePage ----------------------------
+
+_counter = itertools.count(1)
+
+
+def home_page():
+    return Site.objects.get(is_default_site=True).root_page.specific
+
+
+CREDIT_NAMES = {
+    "AMA_PRA_1": ("AMA PRA Category 1 Credit™", "CME"),
+    "VOICE_CEH": ("VOICE Continuing Education Hours", "VOICE CEH"),
+    "CAMPEP_MPCEC": ("CAMPEP MPCEC", "MPCEC"),
+}
+
+
+def credit_type(code="AMA_PRA_1"):
+    name, short_name = CREDIT_NAMES.get(code, (f"{code} credit", code))
+    obj, _ = CreditType.objects.get_or_create(
+        code=code,
+        defaults={
+            "name": name,
+            "short_name": short_name,
+            "statement": "{provider} designates this enduring material for a maximum of "
+            "{amount} credits.",
+        },
+    )
+    return obj
+
+
+def program(code="ctn", title=None, publish=True) -> ProgramPage:
+    page = ProgramPage(title=title or f"Program {code.upper()}", slug=code, code=code)
+    page.live = publish
+    home_page().add_child(instance=page)
+    if publish:
+        page.save_revision().publish()
+    return page
+
+
+def block(block_type, value):
+    return {"type": block_type, "value": value, "id": str(uuid.uuid4())}
+
+
+def question(prompt="Which is right?", correct=(1,), options=4, explanation="Because."):
+    return block(
+        "question",
+        {
+            "prompt": prompt,
+            "options": [{"text": f"Option {i}", "correct": i in correct} for i in range(options)],
+            "explanation": f"<p>{explanation}</p>",
+        },
+    )
+
+
+def course(
+    parent,
+    code=None,
+    modules=0,
+    *,
+    level="basic",
+    audience=("technologist",),
+    credits=(("AMA_PRA_1", "1.5"),),
+    publish=True,
+    post_test=False,
+    **fields,
+) -> CoursePage:
+    number = next(_counter)
+    code = code or f"TST-{number:03d}"
+    page = CoursePage(
+        title=fields.pop("title", f"Course {code}"),
+        slug=code.lower(),
+        code=code,
+        summary=fields.pop("summary", "A course about imaging trials."),
+        objectives=[block("objective", "Describe the structure of ICH E6(R3)")],
+        audience=list(audience),
+        level=level,
+        estimated_minutes=fields.pop("estimated_minutes", 60),
+        release_date=datetime.date(2026, 1, 15),
+        termination_date=datetime.date(2029, 1, 14),
+        **fields,
+    )
+    page.credits = [
+        CourseCredit(credit_type=credit_type(code=type_code), hours=Decimal(hours))
+        for type_code, hours in credits
+    ]
+    page.live = publish
+    parent.add_child(instance=page)
+    if publish:
+        page.save_revision().publish()
+    else:
+        page.save_revision()
+    for index in range(modules):
+        module(page, title=f"Module {index + 1}")
+    if post_test:
+        module(page, title="Post-test", quiz_kind="post_test",
+               questions=[question(f"Q{i}") for i in range(5)])  # fmt: skip
+    return page
+
+
+def module(parent, title="Lesson", *, quiz_kind="", questions=(), publish=True, body=None):
+    page = ModulePage(
+        title=title,
+        slug=f"m-{next(_counter)}",
+        estimated_minutes=15,
+        body=body if body is not None else [block("text", "<p>Lesson text about GCP.</p>")],
+        quiz_kind=quiz_kind,
+        questions=list(questions),
+    )
+    page.live = publish
+    parent.add_child(instance=page)
+    if publish:
+        page.save_revision().publish()
+    else:
+        page.save_revision()
+    return page
+
+
+# --- Quiz answers and the evaluation ----------------------------------------------------------
+
+
+def correct_answers(module):
+    """A submission (as the form posts it) answering every question of ``module`` right."""
+    return {
+        block.id: [str(i) for i, o in enumerate(block.value["options"]) if o["correct"]]
+        for block in module.questions
+    }
+
+
+def wrong_answers(module):
+    return {
+        block.id: [str(next(i for i, o in enumerate(block.value["options"]) if not o["correct"]))]
+        for block in module.questions
+    }
+
+
+EVALUATION = {
+    "overall": "5",
+    "relevance": "4",
+    "objectives_met": "True",
+    "free_of_bias": "True",
+    "would_recommend": "True",
+    "practice_change": "Check the delegation log before every study visit.",
+    "comments": "",
+}
+
+
+# --- Enrollments and certificates -------------------------------------------------------------
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    """An enrollment row as the services leave it; pass ``course=`` (a CoursePage)."""
+
+    class Meta:
+        model = Enrollment
+
+    user = factory.SubFactory(UserFactory)
+
+
+def completed_enrollment(user, course) -> Enrollment:
+    """An enrollment marked completed directly (the journey itself is tested in enrollments)."""
+    return EnrollmentFactory(
+        user=user, course=course, status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
+    )
+
+
+def issued_certificate(enrollment) -> Certificate:
+    """A certificate issued the real way: pending, then rendered and stored by the service."""
+    pending = certificate_services.create_pending_certificate(enrollment_id=enrollment.pk)
+    return certificate_services.issue_certificate(certificate_id=pending.pk)
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """A certificate row without a PDF (for listings and reports); pass ``enrollment=``."""
+
+    class Meta:
+        model = Certificate
+
+    status = CertificateStatus.ISSUED
+    cycle = factory.LazyAttribute(lambda o: o.enrollment.cycle)
+    learner_name = factory.LazyAttribute(lambda o: o.enrollment.user.full_name)
+    course_code = factory.LazyAttribute(lambda o: o.enrollment.course.code)
+    completed_on = factory.LazyFunction(timezone.localdate)
+    issued_at = factory.LazyFunction(timezone.now)
