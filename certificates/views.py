@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from certificates import selectors, services
 from certificates.forms import VerifyPdfForm
 from certificates.models import Certificate, CertificateStatus
+from certificates.page_hooks import certificate_links
 from certificates.ratelimit import allow
 from enrollments.models import Enrollment
 from infrastructure.spreadsheets import neutralize
@@ -44,8 +45,9 @@ def verify_view(request, code):
     return render(
         request,
         "certificates/verify.html",
-        {"certificate": certificate, "state": certificate.public_state},
-    )
+        {"certificate": certificate, "state": certificate.public_state,
+         "links": certificate_links(request, certificate)},
+    )  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])

@@ -76,6 +76,7 @@ LOCAL_APPS = [
     "enrollments",
     "certificates",
     "reports",
+    "credentials",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -178,6 +179,16 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# --- Open Badges credentials -------------------------------------------------------------------
+# Ed25519 signing keys live in files, never in the database or the repository: one PEM per key,
+# the newest signing unless CREDENTIALS_ACTIVE_KEY names another. The embedded default makes one
+# under var/ on first use; production mounts the directory and makes keys with
+# `manage.py credential_keys rotate`.
+_default_key_dir = str(VAR_DIR / "keys" / "credentials")
+CREDENTIALS_KEY_DIR = Path(_read("CREDENTIALS_KEY_DIR", env.str, _default_key_dir))
+CREDENTIALS_ACTIVE_KEY = _read("CREDENTIALS_ACTIVE_KEY", env.str, "")
+CREDENTIALS_GENERATE_KEYS = _read("CREDENTIALS_GENERATE_KEYS", env.bool, True)
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_DATA_DIR = VAR_DIR / "celery"

@@ -1,0 +1,5 @@
+from wagtail import hooks
+
+from credentials import links
+
+hooks.register("lms_certificate_links", links.certificate_links)
