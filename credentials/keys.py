@@ -40,7 +40,8 @@ def is_valid_kid(kid: str) -> bool:
 
 
 def _new_kid() -> str:
-    return f"{timezone.now():%Y%m%d}-{secrets.token_hex(4)}"
+    # Sortable to the microsecond: the newest key sorts last, even two made in one second.
+    return f"{timezone.now():%Y%m%d-%H%M%S-%f}-{secrets.token_hex(2)}"
 
 
 def _write_new(path: Path, data: bytes) -> None:
