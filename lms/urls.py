@@ -20,6 +20,7 @@ urlpatterns = [
     path("learning/", include("enrollments.urls")),
     path("certificates/", include("certificates.urls")),
     path("credentials/", include("credentials.urls")),
+    path("lti/", include("lti.urls")),
     path("catalog/", include("courses.urls")),
 ]
 

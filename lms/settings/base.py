@@ -67,6 +67,7 @@ THIRD_PARTY_APPS = [
     "allauth.mfa",
     "django_celery_beat",
     "django_filters",
+    "lti_tool",
 ]
 LOCAL_APPS = [
     "infrastructure",
@@ -77,6 +78,7 @@ LOCAL_APPS = [
     "certificates",
     "reports",
     "credentials",
+    "lti",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -190,6 +192,11 @@ CREDENTIALS_KEY_DIR = Path(_read("CREDENTIALS_KEY_DIR", env.str, _default_key_di
 CREDENTIALS_ACTIVE_KEY = _read("CREDENTIALS_ACTIVE_KEY", env.str, "")
 CREDENTIALS_GENERATE_KEYS = _read("CREDENTIALS_GENERATE_KEYS", env.bool, True)
 
+# --- LTI 1.3 tool -------------------------------------------------------------------------------
+# The tool's RSA keys (JWKS at /lti/jwks.json), in files like the credential keys.
+LTI_KEY_DIR = Path(_read("LTI_KEY_DIR", env.str, str(VAR_DIR / "keys" / "lti")))
+LTI_GENERATE_KEYS = _read("LTI_GENERATE_KEYS", env.bool, True)
+
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_DATA_DIR = VAR_DIR / "celery"
 if REDIS_URL:
@@ -234,6 +241,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CERTIFICATES_STALE_PENDING_SECONDS = _read("CERTIFICATES_STALE_PENDING_SECONDS", env.int, 180)
 CELERY_BEAT_SCHEDULE = {
     "certificates-sweep": {"task": "certificates.sweep", "schedule": 120.0},
+    "lti-sweep-scores": {"task": "lti.sweep_scores", "schedule": 600.0},
     "certificates-expiry-reminders": {
         "task": "certificates.send_expiry_reminders",
         "schedule": 3600.0,

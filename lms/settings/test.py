@@ -22,6 +22,7 @@ PRIVATE_STORAGE_ROOT = Path(
 )
 
 CREDENTIALS_KEY_DIR = VAR_DIR / "test" / _worker / "keys"
+LTI_KEY_DIR = VAR_DIR / "test" / _worker / "lti-keys"
 
 # Other apps' tests force_login staff and open the admin; tests/accounts turn the rule on.
 LMS_REQUIRE_STAFF_MFA = False
