@@ -25,6 +25,7 @@ from courses.models import CoursePage
 from enrollments.models import Enrollment, EnrollmentStatus
 from enrollments.services import EnrollmentRefused, enroll
 from lti import tool
+from lti.http import PlatformSession
 from lti.models import GradeLink
 
 logger = logging.getLogger(__name__)
@@ -208,7 +209,9 @@ def post_score(*, link_id: int) -> bool:
         "gradingProgress": "FullyGraded",
         "timestamp": completed.astimezone(UTC).isoformat(timespec="milliseconds"),
     }
-    connector = ServiceConnector(tool.to_registration(link.registration))
+    connector = ServiceConnector(
+        tool.to_registration(link.registration), requests_session=PlatformSession()
+    )
     try:
         connector.make_service_request(
             [SCORE_SCOPE], scores_url(link.lineitem_url), is_post=True,

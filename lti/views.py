@@ -22,6 +22,7 @@ from pylti1p3.exception import LtiException, OIDCException
 
 from courses.models import CoursePage
 from lti import keys, services
+from lti.http import PlatformSession
 from lti.tool import LmsToolConfig
 
 logger = logging.getLogger(__name__)
@@ -100,7 +101,10 @@ def login_view(request):
 def launch_view(request):
     tool_config = LmsToolConfig()
     message_launch = DjangoMessageLaunch(
-        request, tool_config, launch_data_storage=DjangoCacheDataStorage()
+        request,
+        tool_config,
+        launch_data_storage=DjangoCacheDataStorage(),
+        requests_session=PlatformSession(),
     )
     try:
         claims = message_launch.get_launch_data()

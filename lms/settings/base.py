@@ -196,6 +196,9 @@ CREDENTIALS_GENERATE_KEYS = _read("CREDENTIALS_GENERATE_KEYS", env.bool, True)
 # The tool's RSA keys (JWKS at /lti/jwks.json), in files like the credential keys.
 LTI_KEY_DIR = Path(_read("LTI_KEY_DIR", env.str, str(VAR_DIR / "keys" / "lti")))
 LTI_GENERATE_KEYS = _read("LTI_GENERATE_KEYS", env.bool, True)
+# A platform's keys, token or gradebook endpoint that does not answer in time fails the launch
+# (or the passback, which the worker retries).
+LTI_PLATFORM_TIMEOUT_SECONDS = _read("LTI_PLATFORM_TIMEOUT_SECONDS", env.float, 10.0)
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_DATA_DIR = VAR_DIR / "celery"

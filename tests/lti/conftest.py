@@ -36,6 +36,7 @@ class Platform:
         self.scores: list[dict] = []
         self.token_requests: list[dict] = []
         self.down_for = 0  # answer 503 to this many gradebook or token requests
+        self.delay = 0.0  # seconds before the keys endpoint answers
         self.tool_jwks: dict = {}
         self.base = ""
 
@@ -94,10 +95,14 @@ def _handler(platform: Platform):
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except BrokenPipeError:  # the tool gave up waiting (the timeout test)
+                pass
 
         def do_GET(self):
             if self.path == "/jwks":
+                time.sleep(platform.delay)
                 return self._json(200, {"keys": [platform.public_jwk()]})
             return self._json(404, {})
 
@@ -137,6 +142,7 @@ def platform(settings, tmp_path):
     settings.LTI_KEY_DIR = tmp_path / "lti-keys"
     platform = Platform()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(platform))
+    server.daemon_threads = True
     platform.base = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

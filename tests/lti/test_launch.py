@@ -183,3 +183,18 @@ def test_the_tool_publishes_its_keys_and_configuration(client, platform):
         "LtiResourceLinkRequest",
         "LtiDeepLinkingRequest",
     }
+
+
+def test_a_platform_whose_keys_do_not_answer_fails_the_launch_in_time(
+    client, platform, registration, gcp_course, settings
+):
+    import time
+
+    settings.LTI_PLATFORM_TIMEOUT_SECONDS = 0.3
+    platform.delay = 3
+    started = time.monotonic()
+    response, _, _ = launch(client, platform, registration)
+    assert time.monotonic() - started < 2.5
+    assert response.status_code == 403
+    assert "Read timed out" in response.content.decode()
+    assert "_auth_user_id" not in client.session
