@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 
 from certificates.constants import RENEWAL_WINDOW_DAYS
 from certificates.models import Certificate, CertificateStatus
-from courses.extension_points import DashboardAdditions, Fragment, HasEnrollmentFields, Link
+from courses.extension_points import (
+    DashboardAdditions,
+    Fragment,
+    HasEnrollmentFields,
+    Link,
+    certificate_links,
+)
 
 
 def dashboard(
@@ -22,7 +28,9 @@ def dashboard(
         return DashboardAdditions(links=links)
     by_key = {
         (certificate.enrollment_id, certificate.cycle): certificate
-        for certificate in Certificate.objects.filter(enrollment__in=[e.pk for e in enrollments])
+        for certificate in Certificate.objects.filter(
+            enrollment__in=[e.pk for e in enrollments]
+        ).select_related("enrollment")
     }
     horizon = timezone.localdate() + timedelta(days=RENEWAL_WINDOW_DAYS)
     rows = {}
@@ -37,6 +45,11 @@ def dashboard(
         )
         rows[enrollment.pk] = Fragment(
             "certificates/dashboard_certificate.html",
-            {"certificate": certificate, "can_renew": can_renew, "statuses": CertificateStatus},
+            {
+                "certificate": certificate,
+                "can_renew": can_renew,
+                "statuses": CertificateStatus,
+                "links": certificate_links(request, certificate),
+            },
         )
     return DashboardAdditions(links=links, rows=rows)

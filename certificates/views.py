@@ -13,6 +13,7 @@ from certificates import selectors, services
 from certificates.forms import VerifyPdfForm
 from certificates.models import Certificate, CertificateStatus, PublicState
 from certificates.ratelimit import allow
+from courses.extension_points import certificate_links
 from enrollments.models import Enrollment
 from infrastructure.spreadsheets import neutralize
 
@@ -44,7 +45,12 @@ def verify_view(request, code):
     return render(
         request,
         "certificates/verify.html",
-        {"certificate": certificate, "state": certificate.public_state, "states": PublicState},
+        {
+            "certificate": certificate,
+            "state": certificate.public_state,
+            "states": PublicState,
+            "links": certificate_links(request, certificate),
+        },
     )
 
 

@@ -19,6 +19,9 @@ The points (name constant: signature -> result; implemented by):
 - ``MODULE_PAGE``: ``(request, module, *, course, modules, access) -> PageAdditions | None``;
   enrollments.
 - ``DASHBOARD``: ``(request, *, enrollments) -> DashboardAdditions | None``; certificates.
+- ``CERTIFICATE_LINKS``: ``(request, certificate) -> Sequence[Link] | None``; credentials (its
+  Open Badges downloads and "add to profile"); shown by certificates on My learning and the
+  verification page.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ MODULE_ACCESS = "lms_module_access"
 COURSE_PAGE = "lms_course_page"
 MODULE_PAGE = "lms_module_page"
 DASHBOARD = "lms_dashboard"
+CERTIFICATE_LINKS = "lms_certificate_links"
 
 
 def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -127,6 +131,7 @@ class PageSlots:
 class Link:
     label: str
     url: str
+    external: bool = False  # opens another site (in a new tab)
 
 
 @dataclass(frozen=True)
@@ -231,3 +236,12 @@ def dashboard_additions(
         for enrollment_id, fragment in answer.rows.items():
             rows.setdefault(enrollment_id, []).append(fragment)
     return tuple(links), {key: tuple(value) for key, value in rows.items()}
+
+
+def certificate_links(request: HttpRequest, certificate: Any) -> tuple[Link, ...]:
+    """Every app's links for one certificate (``certificate`` is a certificates.Certificate)."""
+    return tuple(
+        link
+        for hook in hooks.get_hooks(CERTIFICATE_LINKS)
+        for link in (hook(request, certificate) or ())
+    )

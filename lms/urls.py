@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("learning/", include("enrollments.urls")),
     path("certificates/", include("certificates.urls")),
+    path("credentials/", include("credentials.urls")),
+    path("lti/", include("lti.urls")),
     path("catalog/", include("courses.urls")),
 ]
 

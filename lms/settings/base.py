@@ -67,6 +67,7 @@ THIRD_PARTY_APPS = [
     "allauth.mfa",
     "django_celery_beat",
     "django_filters",
+    "lti_tool",
 ]
 LOCAL_APPS = [
     "infrastructure",
@@ -76,6 +77,8 @@ LOCAL_APPS = [
     "enrollments",
     "certificates",
     "reports",
+    "credentials",
+    "lti",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -179,6 +182,24 @@ else:
         }
     }
 
+# --- Open Badges credentials -------------------------------------------------------------------
+# Ed25519 signing keys live in files, never in the database or the repository: one PEM per key,
+# the newest signing unless CREDENTIALS_ACTIVE_KEY names another. The embedded default makes one
+# under var/ on first use; production mounts the directory and makes keys with
+# `manage.py credential_keys rotate`.
+_default_key_dir = str(VAR_DIR / "keys" / "credentials")
+CREDENTIALS_KEY_DIR = Path(_read("CREDENTIALS_KEY_DIR", env.str, _default_key_dir))
+CREDENTIALS_ACTIVE_KEY = _read("CREDENTIALS_ACTIVE_KEY", env.str, "")
+CREDENTIALS_GENERATE_KEYS = _read("CREDENTIALS_GENERATE_KEYS", env.bool, True)
+
+# --- LTI 1.3 tool -------------------------------------------------------------------------------
+# The tool's RSA keys (JWKS at /lti/jwks.json), in files like the credential keys.
+LTI_KEY_DIR = Path(_read("LTI_KEY_DIR", env.str, str(VAR_DIR / "keys" / "lti")))
+LTI_GENERATE_KEYS = _read("LTI_GENERATE_KEYS", env.bool, True)
+# A platform's keys, token or gradebook endpoint that does not answer in time fails the launch
+# (or the passback, which the worker retries).
+LTI_PLATFORM_TIMEOUT_SECONDS = _read("LTI_PLATFORM_TIMEOUT_SECONDS", env.float, 10.0)
+
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_DATA_DIR = VAR_DIR / "celery"
 if REDIS_URL:
@@ -223,6 +244,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CERTIFICATES_STALE_PENDING_SECONDS = _read("CERTIFICATES_STALE_PENDING_SECONDS", env.int, 180)
 CELERY_BEAT_SCHEDULE = {
     "certificates-sweep": {"task": "certificates.sweep", "schedule": 120.0},
+    "lti-sweep-scores": {"task": "lti.sweep_scores", "schedule": 600.0},
     "certificates-expiry-reminders": {
         "task": "certificates.send_expiry_reminders",
         "schedule": 3600.0,

@@ -36,3 +36,6 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 ALLAUTH_TRUSTED_PROXY_COUNT = _read("ALLAUTH_TRUSTED_PROXY_COUNT", env.int, 1)
+# Signing keys are provisioned (CREDENTIALS_KEY_DIR), not made by whichever process asks first.
+CREDENTIALS_GENERATE_KEYS = _read("CREDENTIALS_GENERATE_KEYS", env.bool, False)
+LTI_GENERATE_KEYS = _read("LTI_GENERATE_KEYS", env.bool, False)

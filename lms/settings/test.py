@@ -21,6 +21,9 @@ PRIVATE_STORAGE_ROOT = Path(
     os.environ.get("PRIVATE_STORAGE_ROOT") or VAR_DIR / "test" / _worker / "private"
 )
 
+CREDENTIALS_KEY_DIR = VAR_DIR / "test" / _worker / "keys"
+LTI_KEY_DIR = VAR_DIR / "test" / _worker / "lti-keys"
+
 # Other apps' tests force_login staff and open the admin; tests/accounts turn the rule on.
 LMS_REQUIRE_STAFF_MFA = False
 

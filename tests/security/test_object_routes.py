@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from certificates import services as certificate_services
 from courses.permissions import ensure_instructor_group
+from credentials import keys
 from enrollments import services
 from reports.models import ReportExport
 from tests.accounts.factories import UserFactory
@@ -49,8 +50,17 @@ TABLE = {
                                            "admin": 200}),
     "reports_export_download": ("get", {"anonymous": LOGIN, "owner": 403, "other_learner": 403,
                                         "other_instructor": 404, "admin": 200}),
+    "credentials:key": ("get", {a: 200 for a in ACTORS}),
+    "credentials:status_list": ("get", {a: 200 for a in ACTORS}),
+    "credentials:achievement": ("get", {a: 200 for a in ACTORS}),
+    "credentials:download_json": ("get", {"anonymous": LOGIN, "owner": 200,
+                                          "other_learner": 404, "other_instructor": 404,
+                                          "admin": 200}),
+    "credentials:download_jwt": ("get", {"anonymous": LOGIN, "owner": 200,
+                                         "other_learner": 404, "other_instructor": 404,
+                                         "admin": 200}),
 }  # fmt: skip
-OUR_NAMESPACES = ("enrollments", "certificates", "certificates_admin")
+OUR_NAMESPACES = ("enrollments", "certificates", "certificates_admin", "credentials")
 
 
 def our_object_routes() -> set[str]:
@@ -75,8 +85,10 @@ def test_every_object_route_is_in_the_table():
 
 
 @pytest.fixture
-def world(django_user_model, settings):
+def world(django_user_model, settings, tmp_path):
     settings.LMS_VERIFY_RATE_LIMIT = 10_000
+    settings.CREDENTIALS_KEY_DIR = tmp_path / "keys"
+    kid = keys.generate_key()
     ctn = factories.program("ctn")
     cmiit = factories.program("cmiit")
     course = factories.course(ctn, "CTN-101", modules=1, post_test=True)
@@ -114,6 +126,11 @@ def world(django_user_model, settings):
         "certificates_admin:revoke": f"/admin/certificate-actions/{certificate.pk}/revoke/",
         "certificates_admin:reissue": f"/admin/certificate-actions/{certificate.pk}/reissue/",
         "reports_export_download": f"/admin/learning-reports/exports/{export.pk}/download/",
+        "credentials:key": f"/credentials/keys/{kid}/",
+        "credentials:status_list": "/credentials/status/1/",
+        "credentials:achievement": "/credentials/achievements/CTN-102/",
+        "credentials:download_json": f"/credentials/{certificate.code}/credential.json",
+        "credentials:download_jwt": f"/credentials/{certificate.code}/credential.jwt",
     }  # fmt: skip
     actors = {
         "anonymous": None,
