@@ -1,10 +1,21 @@
-from celery import shared_task
+from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
 from reports import services
 
 
+class ExportTask(Task):
+    """An export that fails for good (an error, or retries used up) is marked failed, not left
+    "Being prepared": ``on_failure`` runs once Celery gives up, never between retries."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        export_id = kwargs.get("export_id", args[0] if args else None)
+        if export_id is not None:
+            services.fail_export(export_id=export_id, error=exc)
+
+
 @shared_task(
+    base=ExportTask,
     name="reports.build_export",
     ignore_result=True,
     autoretry_for=(OperationalError, InterfaceError),
