@@ -1,10 +1,11 @@
-from celery import Task, shared_task
+from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.db import InterfaceError, OperationalError
 
 from reports import services
 
 
-class ExportTask(Task):
+class ExportTask(DjangoTask):
     """An export that fails for good (an error, or retries used up) is marked failed, not left
     "Being prepared": ``on_failure`` runs once Celery gives up, never between retries."""
 
