@@ -1,27 +1,29 @@
 """The report filter forms; their cleaned values become the selectors' typed filters."""
 
 import django_filters
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from accounts.models import Profession
-from courses.models import CoursePage
+from courses.models import CoursePage, ProgramPage
 from enrollments.models import Enrollment, EnrollmentStatus
 from reports.selectors import ReportScope, course_choices, program_choices
 
 
-def _scope(request) -> ReportScope:
+def _scope(request: HttpRequest | None) -> ReportScope:
     if request is None or not request.user.is_authenticated:
         return ReportScope(paths=())
     return ReportScope.for_user(request.user)
 
 
-def scoped_courses(request):
+def scoped_courses(request: HttpRequest | None) -> QuerySet[CoursePage]:
     """An instructor chooses among their programs' courses only (drafts of others never show)."""
     return course_choices(_scope(request))
 
 
-def scoped_programs(request):
+def scoped_programs(request: HttpRequest | None) -> QuerySet[ProgramPage]:
     return program_choices(_scope(request))
 
 
