@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from certificates import services
 from tests.accounts.factories import UserFactory
@@ -135,3 +137,34 @@ def test_an_instructor_cannot_filter_by_another_programs_course(client, ctn_inst
     assert response.status_code == 200
     assert {r.course.code for r in response.context["object_list"]} == {"CTN-101"}
     assert response.context["filters"].form.errors["course"]
+
+
+@pytest.mark.parametrize("url", [COMPLETION, PROGRESS])
+def test_an_instructors_query_count_is_the_same_for_10_and_1000_enrollments(
+    client, ctn_instructor, catalog, url
+):
+    make_enrollments(catalog["gcp"], 10)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    make_enrollments(catalog["rdrc"], 500, prefix="big")
+    make_enrollments(catalog["cmiit_course"], 500, prefix="other")
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(large) == len(small)
+
+
+def test_a_transcripts_query_count_does_not_grow_with_the_learners_courses(admin_client, catalog):
+    learner = UserFactory(email="counted@example.org")
+    issued(learner, catalog["gcp"])
+    params = {"learner": learner.email}
+    admin_client.get(TRANSCRIPT, params)
+    with CaptureQueriesContext(connection) as small:
+        admin_client.get(TRANSCRIPT, params)
+    issued(learner, catalog["rdrc"])
+    issued(learner, catalog["cmiit_course"])
+    with CaptureQueriesContext(connection) as large:
+        response = admin_client.get(TRANSCRIPT, params)
+    assert len(response.context["object_list"]) == 3
+    assert len(large) == len(small)
