@@ -36,6 +36,13 @@ def neutralize(value: Any) -> Any:
     return value
 
 
+def xlsx_text(value: Any) -> Any:
+    """Text without the control characters XLSX cannot hold (openpyxl refuses them: a 500)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def cell_value(value: Any, export_format: str = "csv") -> Any:
     """A Python value as a safe spreadsheet cell: numbers and dates kept, everything else text."""
     if value is None:
@@ -50,7 +57,8 @@ def cell_value(value: Any, export_format: str = "csv") -> Any:
         return value
     if isinstance(value, list | tuple):
         value = ", ".join(force_str(item) for item in value)
-    return neutralize(force_str(value))
+    text = force_str(value)
+    return neutralize(xlsx_text(text) if export_format == "xlsx" else text)
 
 
 class SafeCsvWriter:
@@ -113,7 +121,8 @@ def write_xlsx(handle: IO[bytes], headings: Sequence[Any], rows: Iterable[Sequen
 def guard_wagtail_exports() -> None:
     """Route Wagtail's own CSV/XLSX exports (every report, listing and snippet) through here.
 
-    Wagtail writes cells in ``SpreadsheetExportMixin``; its reports (site history, aging and
+    Wagtail writes cells in ``SpreadsheetExportMixin`` (and an XLSX export of a name holding a
+    control character was a 500 there); its reports (site history, aging and
     locked pages, workflows), generic listings and snippets all inherit it, and their URLs are
     registered before any app's, so subclassing each one could not replace them all. Wrapping
     the two methods that produce cells covers every one, ours included. Idempotent.
@@ -126,7 +135,8 @@ def guard_wagtail_exports() -> None:
     get_heading = SpreadsheetExportMixin.get_heading
 
     def safe_preprocess_field_value(self, field, value, export_format):
-        return neutralize(preprocess(self, field, value, export_format))
+        value = preprocess(self, field, value, export_format)
+        return neutralize(xlsx_text(value) if export_format == "xlsx" else value)
 
     def safe_get_heading(self, queryset, field):
         return neutralize(get_heading(self, queryset, field))

@@ -40,8 +40,8 @@ COURSE_TITLE = "=cmd|' /C calc'!A0"
 PROGRAM_TITLE = "-2+3 Program"
 CREDIT_SHORT_NAME = "\t=1+1"
 CREDIT_NAME = "|cmd credit"
-REVOKE_REASON = '=HYPERLINK("http://evil.example","reason")'
-ADMIN_NAME = "\r=1+1 Admin"
+REVOKE_REASON = '=HYPERLINK("http://evil.example","reason")\x1f'  # XLSX cannot hold \x1f
+ADMIN_NAME = "\r=1+1 Admin\x07"
 REDIRECT_LINK = "|calc"
 
 REPORTS = "/admin/learning-reports/"
