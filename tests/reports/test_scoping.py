@@ -168,3 +168,13 @@ def test_a_transcripts_query_count_does_not_grow_with_the_learners_courses(admin
         response = admin_client.get(TRANSCRIPT, params)
     assert len(response.context["object_list"]) == 3
     assert len(large) == len(small)
+
+
+@pytest.mark.parametrize("export", ["", "csv", "xlsx"])
+def test_an_instructor_cannot_reach_the_certificates_listing_or_its_export(
+    client, ctn_instructor, people, export
+):
+    response = client.get("/admin/certificates/", {"export": export} if export else {})
+    assert response.status_code in (302, 403)
+    assert not response.streaming
+    assert b"both@example.org" not in response.content
