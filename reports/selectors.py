@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import timedelta
 from typing import Any, ClassVar, Self
 
-from django.contrib.auth import get_user_model
 from django.db.models import (
     Avg,
     Case,
@@ -33,7 +32,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from accounts.models import Profession
+from accounts.models import Profession, User
 from certificates.constants import EXPIRY_HORIZON_DAYS
 from certificates.models import Certificate, CertificateStatus
 from certificates.selectors import TRANSCRIPT_STATUSES, credit_totals
@@ -52,7 +51,7 @@ class ReportScope:
     paths: tuple[str, ...] | None
 
     @classmethod
-    def for_user(cls, user) -> ReportScope:
+    def for_user(cls, user: User) -> ReportScope:
         paths = permissions.course_paths(user)
         return cls(paths=None if paths is None else tuple(paths))
 
@@ -127,7 +126,7 @@ class ReportRows:
             yield self.decorate(batch)
 
 
-def choice_label(field_name: str, choices) -> Case:
+def choice_label(field_name: str, choices: Iterable[tuple[Any, Any]]) -> Case:
     """A choice's label computed by the database: ``get_FOO_display`` per row is slow in exports."""
     return Case(
         *[When(**{field_name: value}, then=Value(str(label))) for value, label in choices],
@@ -231,7 +230,7 @@ def _attach_certificate_counts(rows: list) -> None:
         )
     }  # fmt: skip
     for row in rows:
-        found = counts.get(row.pk, {})
+        found: Mapping[str, Any] = counts.get(row.pk, {})
         row.certificates_issued = found.get("issued", 0)
         row.certificates_expiring = found.get("expiring", 0)
         row.certificates_revoked = found.get("revoked", 0)
@@ -420,12 +419,12 @@ def _learner_q(filters: LearnerTranscriptFilter, prefix: str = "") -> Q:
     return Q(**{f"{prefix}email__iexact": filters.learner_email.strip()})
 
 
-def transcript_learner(filters: LearnerTranscriptFilter):
+def transcript_learner(filters: LearnerTranscriptFilter) -> User | None:
     """The learner, if the reader may see them: for an instructor, only someone enrolled in
     one of their courses. Anyone else is ``None``, exactly as for an unknown email."""
     if not filters.learner_email.strip():
         return None
-    users = get_user_model().objects.filter(_learner_q(filters))
+    users = User.objects.filter(_learner_q(filters))
     if filters.scope.paths is not None:
         in_scope = Enrollment.objects.filter(filters.scope.q("course__path"), user=OuterRef("pk"))
         users = users.filter(Exists(in_scope))
