@@ -1,6 +1,7 @@
 """Reads: a learner's transcript, and certificate lookups for the public pages."""
 
 from collections import OrderedDict
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,11 @@ def transcript(user: User) -> dict[str, Any]:
         .filter(status__in=TRANSCRIPT_STATUSES)
         .order_by("-completed_on", "-pk")
     )
+    return {"certificates": certificates, "totals": credit_totals(certificates)}
+
+
+def credit_totals(certificates: Iterable[Certificate]) -> list[dict]:
+    """Hours and courses per credit type, in order of first appearance; revoked ones earn none."""
     totals: OrderedDict[str, dict] = OrderedDict()
     for certificate in certificates:
         if certificate.status == CertificateStatus.REVOKED:
@@ -35,7 +41,7 @@ def transcript(user: User) -> dict[str, Any]:
             )  # fmt: skip
             entry["hours"] += Decimal(credit["hours"])
             entry["courses"] += 1
-    return {"certificates": certificates, "totals": list(totals.values())}
+    return list(totals.values())
 
 
 def certificate_by_code(code: str) -> Certificate | None:

@@ -1,4 +1,3 @@
-import csv
 import hashlib
 import re
 
@@ -15,7 +14,7 @@ from certificates.models import Certificate, CertificateStatus, PublicState
 from certificates.ratelimit import allow
 from courses.extension_points import certificate_links
 from enrollments.models import Enrollment
-from infrastructure.spreadsheets import neutralize
+from infrastructure.spreadsheets import csv_writer
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
 VERIFY_WINDOW = 60
@@ -122,22 +121,22 @@ def transcript_view(request):
 def _transcript_csv(user, data) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="transcript.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["Learner", user.name_for_certificate, "Email", user.email])
     writer.writerow([])
     writer.writerow(["Course code", "Course", "Completed", "Expires", "Status", "Credits",
                      "Verification code", "Verification URL"])  # fmt: skip
     for certificate in data["certificates"]:
         credits = "; ".join(f"{c['hours']} {c['short_name']}" for c in certificate.credits)
-        writer.writerow([neutralize(v) for v in (
+        writer.writerow([
             certificate.course_code, certificate.course_title, certificate.completed_on,
             certificate.expires_on or "", certificate.public_state, credits,
             certificate.code, certificate.verify_url,
-        )])  # fmt: skip
+        ])  # fmt: skip
     writer.writerow([])
     writer.writerow(["Credit type", "Total hours", "Courses"])
     for total in data["totals"]:
-        writer.writerow([neutralize(total["name"]), total["hours"], total["courses"]])
+        writer.writerow([total["name"], total["hours"], total["courses"]])
     return response
 
 

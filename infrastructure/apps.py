@@ -9,3 +9,8 @@ class InfrastructureConfig(AppConfig):
 
     name = "infrastructure"
     verbose_name = "Infrastructure"
+
+    def ready(self):
+        from infrastructure.spreadsheets import guard_wagtail_exports
+
+        guard_wagtail_exports()

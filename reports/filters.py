@@ -1,10 +1,30 @@
+"""The report filter forms; their cleaned values become the selectors' typed filters."""
+
 import django_filters
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from accounts.models import Profession
 from courses.models import CoursePage, ProgramPage
 from enrollments.models import Enrollment, EnrollmentStatus
+from reports.selectors import ReportScope, course_choices, program_choices
+
+
+def _scope(request: HttpRequest | None) -> ReportScope:
+    if request is None or not request.user.is_authenticated:
+        return ReportScope(paths=())
+    return ReportScope.for_user(request.user)
+
+
+def scoped_courses(request: HttpRequest | None) -> QuerySet[CoursePage]:
+    """An instructor chooses among their programs' courses only (drafts of others never show)."""
+    return course_choices(_scope(request))
+
+
+def scoped_programs(request: HttpRequest | None) -> QuerySet[ProgramPage]:
+    return program_choices(_scope(request))
 
 
 class PassThrough:
@@ -16,7 +36,7 @@ class PassThrough:
 
 class CourseCompletionFilterSet(PassThrough, WagtailFilterSet):
     program = django_filters.ModelChoiceFilter(
-        queryset=ProgramPage.objects.order_by("path"), method="filter_program", label=_("Program")
+        queryset=scoped_programs, method="filter_program", label=_("Program")
     )
     enrolled = django_filters.DateFromToRangeFilter(
         method="passthrough", label=_("Enrolled between"), widget=DateRangePickerWidget
@@ -31,15 +51,13 @@ class CourseCompletionFilterSet(PassThrough, WagtailFilterSet):
         fields = []
 
     def filter_program(self, queryset, name, value):
-        return queryset.filter(path__startswith=value.path)
+        return queryset  # the selector filters: this set only validates the form
 
 
 class LearnerProgressFilterSet(WagtailFilterSet):
-    course = django_filters.ModelChoiceFilter(
-        queryset=CoursePage.objects.order_by("code"), label=_("Course")
-    )
+    course = django_filters.ModelChoiceFilter(queryset=scoped_courses, label=_("Course"))
     program = django_filters.ModelChoiceFilter(
-        queryset=ProgramPage.objects.order_by("path"), method="filter_program", label=_("Program")
+        queryset=scoped_programs, method="filter_program", label=_("Program")
     )
     status = django_filters.ChoiceFilter(choices=EnrollmentStatus.choices, label=_("Status"))
     profession = django_filters.ChoiceFilter(
@@ -57,4 +75,4 @@ class LearnerProgressFilterSet(WagtailFilterSet):
         fields = []
 
     def filter_program(self, queryset, name, value):
-        return queryset.filter(course__path__startswith=value.path)
+        return queryset  # the selector filters: this set only validates the form

@@ -1,7 +1,6 @@
 """Who may see which reports: administrators everything, instructors their own programs."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from wagtail.models import GroupPagePermission
 
 PERMISSION = "reports.view_learning_reports"
@@ -22,7 +21,8 @@ def require_reports(user) -> None:
 
 
 def course_paths(user) -> list[str] | None:
-    """Tree paths under which the user may report (None: everywhere)."""
+    """Tree paths under which the user may report (None: everywhere). ``selectors.ReportScope``
+    turns them into the filter every report applies."""
     if user.is_superuser:
         return None
     return list(
@@ -30,16 +30,3 @@ def course_paths(user) -> list[str] | None:
         .values_list("page__path", flat=True)
         .distinct()
     )
-
-
-def scope_q(user, field: str) -> Q:
-    """A filter on ``field`` (a course path) limiting rows to the user's programs."""
-    paths = course_paths(user)
-    if paths is None:
-        return Q()
-    if not paths:
-        return Q(pk__in=[])
-    query = Q()
-    for path in paths:
-        query |= Q(**{f"{field}__startswith": path})
-    return query

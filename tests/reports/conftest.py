@@ -56,3 +56,9 @@ def make_enrollments(course, count, *, completed_every=2, organization="Riversid
         ]
     )  # fmt: skip
     return enrollments
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("admin@example.org", "pw"))
+    return client

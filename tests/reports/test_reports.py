@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from reports.exports import neutralize
+from infrastructure.spreadsheets import neutralize
 from tests.accounts.factories import UserFactory
 from tests.reports.conftest import make_enrollments
 
@@ -20,12 +20,6 @@ COMPLETION = "/admin/learning-reports/course-completion/"
 PROGRESS = "/admin/learning-reports/learner-progress/"
 ROSTER = "/admin/learning-reports/organization-roster/"
 TRANSCRIPT = "/admin/learning-reports/learner-transcript/"
-
-
-@pytest.fixture
-def admin_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("admin@example.org", "pw"))
-    return client
 
 
 def rows_of(response):

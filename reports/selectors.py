@@ -1,0 +1,470 @@
+"""The rows of every learning report, one query function per report.
+
+Each function takes a typed, frozen filter object (which carries the reader's scope) and returns
+:class:`ReportRows`: a lazy queryset plus the per-batch step that fills in the computed columns.
+The admin views page through it; the background export streams it in batches. Neither builds a
+request for the other.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field, fields
+from datetime import timedelta
+from typing import Any, ClassVar, Self
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from accounts.models import Profession, User
+from certificates.constants import EXPIRY_HORIZON_DAYS
+from certificates.models import Certificate, CertificateStatus
+from certificates.selectors import TRANSCRIPT_STATUSES, credit_totals
+from courses.models import CoursePage, ModulePage, ProgramPage
+from enrollments.models import Enrollment, EnrollmentStatus
+from reports import scope as permissions
+from reports.aggregates import EpochSeconds, Median
+
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """The course-tree paths a reader may report on; ``None`` means everywhere (administrators)."""
+
+    paths: tuple[str, ...] | None
+
+    @classmethod
+    def for_user(cls, user: User) -> ReportScope:
+        paths = permissions.course_paths(user)
+        return cls(paths=None if paths is None else tuple(paths))
+
+    @classmethod
+    def everything(cls) -> ReportScope:
+        return cls(paths=None)
+
+    def q(self, path_field: str) -> Q:
+        """Rows whose ``path_field`` (a page's tree path) lies in scope."""
+        if self.paths is None:
+            return Q()
+        if not self.paths:
+            return Q(pk__in=[])
+        query = Q()
+        for path in self.paths:
+            query |= Q(**{f"{path_field}__startswith": path})
+        return query
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """Common ground: the scope, and a JSON form for exports built by the worker.
+
+    The scope is never serialized: the worker works it out again from the requester, so a
+    permission taken away meanwhile is respected.
+    """
+
+    scope: ReportScope
+
+    def to_params(self) -> dict[str, Any]:
+        params = asdict(self)
+        params.pop("scope")
+        return {
+            key: value.isoformat() if isinstance(value, datetime.date) else value
+            for key, value in params.items()
+        }
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any], *, scope: ReportScope) -> Self:
+        values: dict[str, Any] = {}
+        for spec in fields(cls):
+            if spec.name == "scope" or spec.name not in params:
+                continue
+            value = params[spec.name]
+            if spec.name in cls.date_fields:
+                value = parse_date(value) if value else None
+            values[spec.name] = value
+        return cls(scope=scope, **values)
+
+    date_fields: ClassVar[tuple[str, ...]] = ()
+
+
+@dataclass(frozen=True)
+class ReportRows:
+    """A report's rows: a lazy queryset, and the step that adds computed columns to a batch."""
+
+    queryset: QuerySet
+    decorate: Callable[[list], list] = field(default=list)
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def batches(self, size: int = BATCH_SIZE) -> Iterator[list]:
+        """Decorated rows in batches, streaming from the database (for exports of any size)."""
+        batch: list = []
+        for item in self.queryset.iterator(chunk_size=size):
+            batch.append(item)
+            if len(batch) >= size:
+                yield self.decorate(batch)
+                batch = []
+        if batch:
+            yield self.decorate(batch)
+
+
+def choice_label(field_name: str, choices: Iterable[tuple[Any, Any]]) -> Case:
+    """A choice's label computed by the database: ``get_FOO_display`` per row is slow in exports."""
+    return Case(
+        *[When(**{field_name: value}, then=Value(str(label))) for value, label in choices],
+        default=Value(""),
+    )
+
+
+def course_choices(report_scope: ReportScope) -> QuerySet[CoursePage]:
+    """Courses a reader may filter by (drafts of their own programs included, no one else's)."""
+    return CoursePage.objects.filter(report_scope.q("path")).order_by("code")
+
+
+def program_choices(report_scope: ReportScope) -> QuerySet[ProgramPage]:
+    return ProgramPage.objects.filter(report_scope.q("path")).order_by("path")
+
+
+# Course completion -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseCompletionFilter(ReportFilter):
+    program_id: int | None = None
+    enrolled_from: datetime.date | None = None
+    enrolled_to: datetime.date | None = None
+    profession: str = ""
+    organization: str = ""
+
+    date_fields: ClassVar[tuple[str, ...]] = ("enrolled_from", "enrolled_to")
+
+    def enrollment_q(self) -> Q:
+        """The enrollments counted (the rows are courses)."""
+        query = Q()
+        if self.enrolled_from:
+            query &= Q(enrollments__enrolled_at__date__gte=self.enrolled_from)
+        if self.enrolled_to:
+            query &= Q(enrollments__enrolled_at__date__lte=self.enrolled_to)
+        if self.profession:
+            query &= Q(enrollments__user__profession=self.profession)
+        if self.organization:
+            query &= Q(enrollments__user__organization__icontains=self.organization)
+        return query
+
+
+def course_completion(filters: CourseCompletionFilter) -> ReportRows:
+    """One row per course in scope: enrolled, in progress, completed, scores, certificates."""
+    courses = CoursePage.objects.filter(filters.scope.q("path"))
+    if filters.program_id:
+        program = program_choices(filters.scope).filter(pk=filters.program_id).first()
+        courses = courses.filter(path__startswith=program.path) if program else courses.none()
+    f = filters.enrollment_q()
+    completed = f & Q(enrollments__status=EnrollmentStatus.COMPLETED)
+    queryset = (
+        courses.annotate(
+            enrolled=Count("enrollments", filter=f),
+            in_progress=Count(
+                "enrollments", filter=f & Q(enrollments__status=EnrollmentStatus.ACTIVE)
+            ),
+            completed=Count("enrollments", filter=completed),
+            average_score=Avg("enrollments__post_test_best_score", filter=f),
+            median_score=Median("enrollments__post_test_best_score", filter=f),
+            median_seconds=Median(
+                EpochSeconds(F("enrollments__completed_at") - F("enrollments__enrolled_at")),
+                filter=completed,
+            ),
+        )
+        .defer_streamfields()
+        .order_by("code")
+    )
+
+    def decorate(rows: list) -> list:
+        _attach_certificate_counts(rows)
+        if rows and all(row.median_score is None for row in rows):
+            _fill_medians(rows, f)  # not PostgreSQL: one query for the batch's medians
+        for row in rows:
+            rate = round(100 * row.completed / row.enrolled, 1) if row.enrolled else 0
+            row.completion_rate = rate
+            row.average_score = round(row.average_score, 1) if row.average_score is not None else ""
+            row.median_score = round(row.median_score, 1) if row.median_score is not None else ""
+            seconds = getattr(row, "median_seconds", None)
+            row.median_days = round(seconds / 86400, 1) if seconds is not None else ""
+        return rows
+
+    return ReportRows(queryset=queryset, decorate=decorate)
+
+
+def _attach_certificate_counts(rows: list) -> None:
+    """One grouped query for the batch's courses (subqueries in the main one ran per row)."""
+    today = timezone.localdate()
+    horizon = today + timedelta(days=EXPIRY_HORIZON_DAYS)
+    counts = {
+        row["enrollment__course"]: row
+        for row in Certificate.objects.filter(enrollment__course__in=[r.pk for r in rows])
+        .order_by()
+        .values("enrollment__course")
+        .annotate(
+            issued=Count("pk", filter=Q(status__in=[CertificateStatus.ISSUED,
+                                                   CertificateStatus.ARCHIVED])),
+            expiring=Count("pk", filter=Q(status=CertificateStatus.ISSUED,
+                                         expires_on__gte=today, expires_on__lte=horizon)),
+            revoked=Count("pk", filter=Q(status=CertificateStatus.REVOKED)),
+        )
+    }  # fmt: skip
+    for row in rows:
+        found: Mapping[str, Any] = counts.get(row.pk, {})
+        row.certificates_issued = found.get("issued", 0)
+        row.certificates_expiring = found.get("expiring", 0)
+        row.certificates_revoked = found.get("revoked", 0)
+
+
+def _fill_medians(rows: list, enrollment_q: Q) -> None:
+    scores, days = defaultdict(list), defaultdict(list)
+    enrollments = Enrollment.objects.filter(course__in=rows)
+    if enrollment_q:
+        enrollments = enrollments.filter(
+            pk__in=CoursePage.objects.filter(enrollment_q).values("enrollments")
+        )
+    for course_id, score, status, enrolled_at, completed_at in enrollments.values_list(
+        "course_id", "post_test_best_score", "status", "enrolled_at", "completed_at"
+    ):
+        if score is not None:
+            scores[course_id].append(float(score))
+        if status == EnrollmentStatus.COMPLETED and completed_at:
+            days[course_id].append((completed_at - enrolled_at).total_seconds())
+    for row in rows:
+        row.median_score = statistics.median(scores[row.pk]) if scores[row.pk] else None
+        row.median_seconds = statistics.median(days[row.pk]) if days[row.pk] else None
+
+
+# Learner progress ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LearnerProgressFilter(ReportFilter):
+    course_id: int | None = None
+    program_id: int | None = None
+    status: str = ""
+    profession: str = ""
+    organization: str = ""
+    enrolled_from: datetime.date | None = None
+    enrolled_to: datetime.date | None = None
+    search: str = ""
+
+    date_fields: ClassVar[tuple[str, ...]] = ("enrolled_from", "enrolled_to")
+
+
+SEARCH_FIELDS = ("user__email", "user__full_name", "user__certificate_name")
+
+
+def learner_progress(filters: LearnerProgressFilter) -> ReportRows:
+    """One row per enrollment in scope, newest first, with its certificate code."""
+    certificate = Certificate.objects.filter(
+        enrollment=OuterRef("pk"), cycle=OuterRef("cycle")
+    ).values("code")[:1]
+    enrollments = Enrollment.objects.filter(filters.scope.q("course__path"))
+    if filters.course_id:
+        enrollments = enrollments.filter(course_id=filters.course_id)
+    if filters.program_id:
+        program = program_choices(filters.scope).filter(pk=filters.program_id).first()
+        enrollments = (
+            enrollments.filter(course__path__startswith=program.path)
+            if program
+            else enrollments.none()
+        )
+    if filters.status:
+        enrollments = enrollments.filter(status=filters.status)
+    if filters.profession:
+        enrollments = enrollments.filter(user__profession=filters.profession)
+    if filters.organization:
+        enrollments = enrollments.filter(user__organization__icontains=filters.organization)
+    if filters.enrolled_from:
+        enrollments = enrollments.filter(enrolled_at__date__gte=filters.enrolled_from)
+    if filters.enrolled_to:
+        enrollments = enrollments.filter(enrolled_at__date__lte=filters.enrolled_to)
+    if filters.search:
+        query = Q()
+        for name in SEARCH_FIELDS:
+            query |= Q(**{f"{name}__icontains": filters.search})
+        enrollments = enrollments.filter(query)
+    queryset = (
+        enrollments.select_related("user", "course")
+        # Only what the rows show: a course row is a Wagtail page with ~50 columns.
+        .only(
+            "status",
+            "cycle",
+            "enrolled_at",
+            "completed_at",
+            "modules_completed",
+            "post_test_attempts",
+            "post_test_best_score",
+            "user__full_name",
+            "user__email",
+            "user__profession",
+            "user__organization",
+            "course__code",
+            "course__title",
+            "course__path",
+            "course__depth",
+        )  # fmt: skip
+        .annotate(
+            certificate_code=Subquery(certificate),
+            status_label=choice_label("status", EnrollmentStatus.choices),
+            profession_label=choice_label("user__profession", Profession.choices),
+        )
+        .order_by("-enrolled_at", "-pk")
+    )
+    module_counts: dict[int, int] = {}
+
+    def decorate(rows: list) -> list:
+        if not module_counts:
+            module_counts.update(_live_module_counts())
+        for row in rows:
+            total = module_counts.get(row.course_id, 0)
+            row.percent_complete = (
+                min(100, round(100 * row.modules_completed / total)) if total else 0
+            )
+        return rows
+
+    return ReportRows(queryset=queryset, decorate=decorate)
+
+
+def _live_module_counts() -> dict[int, int]:
+    """Live modules per course, in two queries (a per-row subquery scanned the page tree)."""
+    counts: dict[str, int] = defaultdict(int)
+    for path in ModulePage.objects.live().values_list("path", flat=True):
+        counts[path[: -ModulePage.steplen]] += 1
+    return {pk: counts.get(path, 0) for pk, path in CoursePage.objects.values_list("pk", "path")}
+
+
+# Organization roster ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganizationRosterFilter(ReportFilter):
+    organization: str = ""
+    on_date: datetime.date | None = None
+
+    date_fields: ClassVar[tuple[str, ...]] = ("on_date",)
+
+
+def organization_roster(filters: OrganizationRosterFilter) -> ReportRows:
+    """One organization's enrollments in scope, and whether GCP training is valid on a date."""
+    if not filters.organization:
+        return ReportRows(queryset=Enrollment.objects.none())
+    on_date = filters.on_date or timezone.localdate()
+    valid = Certificate.objects.filter(
+        enrollment=OuterRef("pk"),
+        status__in=[CertificateStatus.ISSUED, CertificateStatus.ARCHIVED],
+        completed_on__lte=on_date,
+    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on_date))
+    queryset = (
+        Enrollment.objects.filter(
+            filters.scope.q("course__path"), user__organization__iexact=filters.organization
+        )
+        .select_related("user", "course")
+        .annotate(gcp_valid=Exists(valid))
+        .order_by("user__full_name", "user__email", "course__code")
+    )
+
+    def decorate(rows: list) -> list:
+        for row in rows:
+            if not row.course.is_gcp:
+                row.gcp_status = "—"
+            else:
+                row.gcp_status = "valid" if row.gcp_valid else "NOT valid"
+        return rows
+
+    return ReportRows(queryset=queryset, decorate=decorate)
+
+
+def roster_organizations(report_scope: ReportScope, limit: int = 500) -> list[str]:
+    """Organizations with someone enrolled in scope (the roster's suggestions)."""
+    return list(
+        Enrollment.objects.filter(report_scope.q("course__path"))
+        .exclude(user__organization="")
+        .order_by("user__organization")
+        .values_list("user__organization", flat=True)
+        .distinct()[:limit]
+    )
+
+
+# Learner transcript ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LearnerTranscriptFilter(ReportFilter):
+    learner_email: str = ""
+
+
+def _learner_q(filters: LearnerTranscriptFilter, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}email__iexact": filters.learner_email.strip()})
+
+
+def transcript_learner(filters: LearnerTranscriptFilter) -> User | None:
+    """The learner, if the reader may see them: for an instructor, only someone enrolled in
+    one of their courses. Anyone else is ``None``, exactly as for an unknown email."""
+    if not filters.learner_email.strip():
+        return None
+    users = User.objects.filter(_learner_q(filters))
+    if filters.scope.paths is not None:
+        in_scope = Enrollment.objects.filter(filters.scope.q("course__path"), user=OuterRef("pk"))
+        users = users.filter(Exists(in_scope))
+    return users.first()
+
+
+def learner_transcript(filters: LearnerTranscriptFilter) -> ReportRows:
+    """The learner's enrollments in scope, with each one's current certificate and credits."""
+    if not filters.learner_email.strip():
+        return ReportRows(queryset=Enrollment.objects.none())
+    queryset = (
+        Enrollment.objects.filter(filters.scope.q("course__path"), _learner_q(filters, "user__"))
+        .select_related("course")
+        .order_by("-enrolled_at", "-pk")
+    )
+
+    def decorate(rows: list) -> list:
+        certificates = {
+            (c.enrollment_id, c.cycle): c for c in Certificate.objects.filter(enrollment__in=rows)
+        }
+        for row in rows:
+            certificate = certificates.get((row.pk, row.cycle))
+            row.certificate_code = certificate.code if certificate else ""
+            row.certificate_state = certificate.public_state if certificate else ""
+            row.credits_text = "; ".join(
+                f"{c['hours']} {c['short_name']}"
+                for c in (certificate.credits if certificate else [])
+            )
+        return rows
+
+    return ReportRows(queryset=queryset, decorate=decorate)
+
+
+def transcript_totals(filters: LearnerTranscriptFilter) -> list[dict]:
+    """Credit totals per credit type from the certificates in scope (revoked ones earn none)."""
+    if not filters.learner_email.strip():
+        return []
+    certificates = Certificate.objects.filter(
+        filters.scope.q("enrollment__course__path"),
+        _learner_q(filters, "enrollment__user__"),
+        status__in=TRANSCRIPT_STATUSES,
+    ).order_by("-completed_on", "-pk")
+    return credit_totals(certificates)
