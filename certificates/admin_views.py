@@ -116,16 +116,22 @@ class CertificateViewSet(ModelViewSet):
     search_backend_name = None
     list_display = ["learner_name", "course_code", "status", "issued_at", "expires_on", "code"]
     list_export = [
-        "code", "learner_name", "course_code", "course_title", "status",
-        "completed_on", "issued_at", "expires_on", "revoked_at", "revoke_reason",
+        "code", "learner_name", "learner_profession", "course_code", "course_title", "kind",
+        "credits_summary", "activity_ids_summary", "status", "completed_on", "issued_at",
+        "expires_on", "revoked_at", "revoke_reason",
     ]  # fmt: skip
+    export_headings = {
+        "credits_summary": _("Credits"),
+        "activity_ids_summary": _("Activity identifiers"),
+    }
     export_filename = "certificates"
     ordering = ["-issued_at", "-created_at"]
     form_fields = ["revoke_reason"]
     inspect_view_fields = [
-        "code", "status", "learner_name", "licence_ids", "course_code", "course_title",
-        "provider", "completed_on", "expires_on", "issued_at", "emailed_at", "revoked_at",
-        "revoked_by", "revoke_reason", "last_error",
+        "code", "status", "kind", "learner_name", "learner_profession", "licence_ids",
+        "course_code", "course_title", "credits_summary", "activity_ids_summary", "provider",
+        "signatory_name", "signatory_title", "completed_on", "expires_on", "issued_at",
+        "emailed_at", "revoked_at", "revoked_by", "revoke_reason", "last_error",
     ]  # fmt: skip
 
 

@@ -120,13 +120,12 @@ def _transcript_csv(user, data) -> HttpResponse:
     writer.writerow(["Learner", user.name_for_certificate, "Email", user.email])
     writer.writerow([])
     writer.writerow(["Course code", "Course", "Completed", "Expires", "Status", "Credits",
-                     "Verification code", "Verification URL"])  # fmt: skip
+                     "Activity identifiers", "Verification code", "Verification URL"])  # fmt: skip
     for certificate in data["certificates"]:
-        credits = "; ".join(f"{c['hours']} {c['short_name']}" for c in certificate.credits)
         writer.writerow([neutralize(v) for v in (
             certificate.course_code, certificate.course_title, certificate.completed_on,
-            certificate.expires_on or "", certificate.public_state, credits,
-            certificate.code, certificate.verify_url,
+            certificate.expires_on or "", certificate.public_state, certificate.credits_summary,
+            certificate.activity_ids_summary, certificate.code, certificate.verify_url,
         )])  # fmt: skip
     writer.writerow([])
     writer.writerow(["Credit type", "Total hours", "Courses"])

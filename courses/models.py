@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -44,18 +45,53 @@ class QuizKind(models.TextChoices):
 
 
 class CreditType(models.Model):
-    """A kind of continuing-education credit (AMA PRA Category 1, VOICE CEH, CAMPEP MPCEC...)."""
+    """A kind of continuing-education credit (AMA PRA Category 1, VOICE CEH, CAMPEP MPCEC...).
+
+    Only the professions it lists may claim it. Another learner's certificate either leaves it off
+    or, when the type has a participation statement (AMA PRA Category 1 for non-physicians, as the
+    ACCME allows), prints that statement instead of awarding the credit.
+    """
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
     short_name = models.CharField(_("short name"), max_length=30)
-    professions = models.CharField(
-        _("for"), max_length=200, blank=True, help_text=_("Who claims this credit.")
+    eligible_professions = ChoiceListField(
+        _("professions that may claim it"),
+        max_length=200,
+        choices=Profession.choices,
+        blank=True,
+        help_text=_("Learners of other professions do not receive this credit."),
     )
     statement = models.TextField(
         _("default accreditation statement"),
         blank=True,
         help_text=_("May use {provider} and {amount}; a course's credit can override it."),
+    )
+    participation_statement = models.TextField(
+        _("statement for other professions"),
+        blank=True,
+        help_text=_(
+            "Printed, instead of the credit, for learners whose profession may not claim it (for "
+            "AMA PRA Category 1: a certificate of participation). May use {provider} and "
+            "{amount}. Leave empty to print nothing for them."
+        ),
+    )
+    activity_id_label = models.CharField(
+        _("activity identifier label"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "What the accreditor calls a course's number for this credit, e.g. "
+            "“VOICE activity number”, “CAMPEP course number”, “ACCME activity ID”."
+        ),
+    )
+    requires_disclosures = models.BooleanField(
+        _("requires disclosures"),
+        default=False,
+        help_text=_(
+            "A course carrying this credit cannot be published without its disclosures "
+            "(ACCME Standards for Integrity and Independence)."
+        ),
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -63,8 +99,11 @@ class CreditType(models.Model):
         FieldPanel("code"),
         FieldPanel("name"),
         FieldPanel("short_name"),
-        FieldPanel("professions"),
+        FieldPanel("eligible_professions"),
         FieldPanel("statement"),
+        FieldPanel("participation_statement"),
+        FieldPanel("activity_id_label"),
+        FieldPanel("requires_disclosures"),
         FieldPanel("sort_order"),
     ]
 
@@ -75,6 +114,13 @@ class CreditType(models.Model):
 
     def __str__(self):
         return self.name
+
+    @admin.display(description=_("professions that may claim it"))
+    def professions_display(self) -> str:
+        return ", ".join(str(label) for label in self.get_eligible_professions_labels())
+
+    def may_claim(self, profession: str) -> bool:
+        return bool(profession) and profession in self.eligible_professions
 
 
 class ProgramPage(Page):
@@ -305,6 +351,7 @@ class CoursePage(Page):
         credits = list(self.credits.select_related("credit_type"))
         for credit in credits:
             credit.statement_text = credit.statement_for(provider)
+            credit.participation_text = credit.participation_statement_for(provider)
         context["credits"] = credits
         context["prerequisites"] = list(self.get_prerequisites())
         # What the apps above the catalog (enrollments) add: see courses.extension_points.
@@ -339,8 +386,22 @@ class CourseCredit(Orderable):
         blank=True,
         help_text=_("Leave empty to use the credit type's statement."),
     )
+    activity_id = models.CharField(
+        _("activity identifier"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "The accreditor's number for this course and credit (VOICE activity number, CAMPEP "
+            "course number, ACCME activity ID): printed on certificates and transcripts."
+        ),
+    )
 
-    panels = [FieldPanel("credit_type"), FieldPanel("hours"), FieldPanel("statement")]
+    panels = [
+        FieldPanel("credit_type"),
+        FieldPanel("hours"),
+        FieldPanel("activity_id"),
+        FieldPanel("statement"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("credit")
@@ -367,6 +428,16 @@ class CourseCredit(Orderable):
             return template.format(provider=provider, amount=_hours(self.hours))
         except (KeyError, IndexError, ValueError):
             return template
+
+    def participation_statement_for(self, provider: str) -> str:
+        """The statement other professions receive; placeholders are replaced, never formatted."""
+        return _fill(
+            self.credit_type.participation_statement, provider=provider, amount=_hours(self.hours)
+        )
+
+
+def _fill(template: str, *, provider: str, amount: str) -> str:
+    return template.replace("{provider}", provider).replace("{amount}", amount)
 
 
 def _hours(value: Decimal) -> str:
