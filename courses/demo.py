@@ -16,7 +16,14 @@ from django.utils.html import escape
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from courses.models import CourseCredit, CoursePage, CreditType, ModulePage, ProgramPage
+from courses.models import (
+    CourseCredit,
+    CourseDisclosure,
+    CoursePage,
+    CreditType,
+    ModulePage,
+    ProgramPage,
+)
 from courses.permissions import ensure_instructor_group, ensure_review_workflow, program_collection
 from home.models import SiteSettings
 
@@ -141,7 +148,15 @@ class CurriculumLoader:
             is_gcp=bool(data.get("gcp")),
             course_version=data.get("course_version") or "",
             ich_e6_revision=data.get("ich_e6_revision") or "",
+            commercial_support=data.get("commercial_support") or "",
         )
+        course.disclosures = [
+            CourseDisclosure(
+                name=item["name"], role=item["role"], sort_order=position,
+                relationships=item.get("relationships", ""), mitigation=item.get("mitigation", ""),
+            )
+            for position, item in enumerate(data.get("disclosures", []))
+        ]  # fmt: skip
         course.credits = [
             CourseCredit(
                 credit_type=CreditType.objects.get(code=credit["type"]),
