@@ -16,11 +16,12 @@ from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from certificates import services
 from certificates.constants import EXPIRY_HORIZON_DAYS
 from certificates.forms import ReasonForm
-from certificates.models import Certificate, CertificateStatus
+from certificates.models import Board, Certificate, CertificateStatus
 from courses.models import CoursePage
 
 
@@ -176,3 +177,17 @@ admin_urlpatterns = [
     path("certificate-actions/<int:pk>/revoke/", revoke_view, name="revoke"),
     path("certificate-actions/<int:pk>/reissue/", reissue_view, name="reissue"),
 ]
+
+
+class BoardViewSet(SnippetViewSet):
+    """The boards' continuing-education rules: administrators keep them current."""
+
+    model = Board
+    icon = "list-ul"
+    menu_label = _("Board requirements")
+    add_to_admin_menu = False
+    list_display = ["name", "for_whom", "credits_required", "cycle_months", "cycle_anchor"]
+    search_fields = ["name", "code"]
+    ordering = ["sort_order", "name"]
+    form_fields = ["code", "name", "for_whom", "credits_required", "cycle_months",
+                   "cycle_anchor", "accepted_credit_types", "note", "sort_order"]  # fmt: skip

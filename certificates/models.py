@@ -262,3 +262,65 @@ class ExpiryReminder(models.Model):
 
     def __str__(self):
         return f"{self.days_before}-day reminder for {self.certificate_id}"
+
+
+class CycleAnchor(models.TextChoices):
+    BIRTH_MONTH = "birth_month", _("First day of the learner's birth month")
+    START_DATE = "start_date", _("The date the learner's cycle started")
+
+
+class Board(models.Model):
+    """A certifying board's continuing-education rule: so many credits of these types per cycle.
+
+    Administrators edit the table (seeded with ARRT, NMTCB, ABNM and ABR); learners record
+    their certification with it, and My learning counts their credits against it.
+    """
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    for_whom = models.CharField(_("for"), max_length=120, blank=True)
+    credits_required = models.DecimalField(
+        _("credits required per cycle"), max_digits=6, decimal_places=2
+    )
+    cycle_months = models.PositiveSmallIntegerField(_("cycle length (months)"), default=24)
+    cycle_anchor = models.CharField(
+        _("cycle starts on"), max_length=20, choices=CycleAnchor.choices,
+        default=CycleAnchor.START_DATE,
+    )  # fmt: skip
+    accepted_credit_types = models.ManyToManyField(
+        "courses.CreditType", related_name="+", verbose_name=_("credit types it accepts")
+    )
+    note = models.TextField(_("note"), blank=True, help_text=_("Shown to learners."))
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("board requirement")
+        verbose_name_plural = _("board requirements")
+
+    def __str__(self):
+        return self.name
+
+
+class BoardCertification(models.Model):
+    """A learner's certification with a board, and the start of one of their cycles."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="board_certifications"
+    )
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="certifications",
+                              verbose_name=_("board"))  # fmt: skip
+    number = models.CharField(_("certificate or ID number"), max_length=40, blank=True)
+    cycle_start = models.DateField(
+        _("a cycle start"),
+        help_text=_("The first day of your current (or any) reporting cycle with this board."),
+    )
+
+    class Meta:
+        verbose_name = _("board certification")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "board"], name="one_certification_per_board"),
+        ]
+
+    def __str__(self):
+        return f"{self.board} · {self.user_id}"

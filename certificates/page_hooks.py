@@ -10,16 +10,25 @@ from django.utils.translation import gettext as _
 
 from certificates.constants import RENEWAL_WINDOW_DAYS
 from certificates.models import Certificate, CertificateStatus
+from certificates.selectors import board_progress
 from courses.extension_points import DashboardAdditions, Fragment, HasEnrollmentFields, Link
 
 
 def dashboard(
     request: HttpRequest, *, enrollments: Sequence[HasEnrollmentFields]
 ) -> DashboardAdditions:
-    """The transcript link, and each completed course's certificate (one query)."""
-    links = (Link(_("Transcript and credit totals"), reverse("certificates:transcript")),)
+    """The transcript and board links, each board's current cycle, and each completed course's
+    certificate (one query)."""
+    links = (Link(_("Transcript and credit totals"), reverse("certificates:transcript")),
+             Link(_("Board certifications"), reverse("certificates:boards")))  # fmt: skip
+    progress = board_progress(request.user, today=timezone.localdate())
+    sections = (
+        (Fragment("certificates/includes/board_progress.html", {"progress": progress}),)
+        if progress
+        else ()
+    )
     if not enrollments:
-        return DashboardAdditions(links=links)
+        return DashboardAdditions(links=links, sections=sections)
     by_key = {
         (certificate.enrollment_id, certificate.cycle): certificate
         for certificate in Certificate.objects.filter(enrollment__in=[e.pk for e in enrollments])
@@ -39,4 +48,4 @@ def dashboard(
             "certificates/dashboard_certificate.html",
             {"certificate": certificate, "can_renew": can_renew, "statuses": CertificateStatus},
         )
-    return DashboardAdditions(links=links, rows=rows)
+    return DashboardAdditions(links=links, rows=rows, sections=sections)

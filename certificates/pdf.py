@@ -71,7 +71,7 @@ def layout(certificate) -> dict:
     )  # fmt: skip
     rows = len(certificate.credits) + len(certificate.participation or [])
     statement_budget = (88 if certificate.is_gcp else 130) - rows * 6
-    statement_pt = _fit(statements, sizes=(7, 6.5, 6, 5.5), width_pt=662 * 0.7,
+    statement_pt = _fit(statements, sizes=(8, 7.5, 7, 6.5, 6, 5.5), width_pt=662 * 0.7,
                         max_height_pt=max(statement_budget, 40), leading=1.25)  # fmt: skip
     return {"name_pt": name_pt, "name_width": name_width, "course_pt": course_pt,
             "statement_pt": statement_pt}  # fmt: skip
@@ -104,3 +104,21 @@ def render_certificate_pdf(certificate) -> bytes:
         return html.write_pdf(font_config=_font_config())
     except Exception as exc:  # noqa: BLE001 - any rendering failure is permanent
         raise RenderError(f"{exc.__class__.__name__}: {exc}") from exc
+
+
+def render_transcript_pdf(*, user, data: dict) -> bytes:
+    """One board cycle of a learner's transcript, for an audit."""
+    from weasyprint import HTML
+
+    from home.models import SiteSettings
+
+    site_settings = SiteSettings.objects.filter(site__is_default_site=True).first()
+    html = render_to_string(
+        "certificates/transcript_pdf.html",
+        {
+            **data,
+            "user": user,
+            "provider": site_settings.organization_name if site_settings else "",
+        },
+    )
+    return HTML(string=html).write_pdf(font_config=_font_config())

@@ -16,6 +16,8 @@ from wagtail.models import Site
 from accounts.models import User
 from certificates.constants import REMINDER_DAYS, RENEWAL_WINDOW_DAYS
 from certificates.models import (
+    Board,
+    BoardCertification,
     Certificate,
     CertificateEvent,
     CertificateFile,
@@ -427,3 +429,30 @@ def send_expiry_reminders(*, today: date | None = None) -> int:
         CertificateEvent.objects.create(certificate=certificate, action=f"reminder_{threshold}")
         sent += 1
     return sent
+
+
+# --- Board certifications -----------------------------------------------------------------------
+
+
+def record_board_certification(
+    *, user: User, board: Board, number: str, cycle_start: date
+) -> BoardCertification:
+    """One certification per learner and board (the unique constraint decides a race)."""
+    try:
+        with transaction.atomic():
+            certification = BoardCertification.objects.create(
+                user=user, board=board, number=number, cycle_start=cycle_start
+            )
+    except IntegrityError as error:
+        raise CertificateError("You have already recorded this board.") from error
+    bump_user(user.pk)
+    return certification
+
+
+@transaction.atomic
+def remove_board_certification(*, user: User, certification_id: int) -> None:
+    """Only the learner's own; their certificates and credits are untouched."""
+    deleted, _ = BoardCertification.objects.filter(pk=certification_id, user=user).delete()
+    if not deleted:
+        raise CertificateError("No such certification.")
+    bump_user(user.pk)
