@@ -58,6 +58,11 @@ class CertificatePermissionPolicy(ModelPermissionPolicy):
 
 
 class CertificateIndexView(IndexView):
+    export_headings = {
+        "credits_summary": _("Credits"),
+        "activity_ids_summary": _("Activity identifiers"),
+    }
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("enrollment__user")
 
@@ -121,10 +126,6 @@ class CertificateViewSet(ModelViewSet):
         "credits_summary", "activity_ids_summary", "status", "completed_on", "issued_at",
         "expires_on", "revoked_at", "revoke_reason",
     ]  # fmt: skip
-    export_headings = {
-        "credits_summary": _("Credits"),
-        "activity_ids_summary": _("Activity identifiers"),
-    }
     export_filename = "certificates"
     ordering = ["-issued_at", "-created_at"]
     form_fields = ["revoke_reason"]

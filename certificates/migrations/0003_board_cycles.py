@@ -64,6 +64,19 @@ CREDIT_TYPE_NAMES = {
     ),
 }
 
+CREDIT_TYPE_RULES = {  # as courses.0002 sets them on types that already exist
+    "AMA_PRA_1": {
+        "activity_id_label": "ACCME activity ID",
+        "requires_disclosures": True,
+        "participation_statement": (
+            "This activity was designated for {amount} AMA PRA Category 1 Credits™. "
+            "AMA PRA Category 1 Credit™ is awarded to physicians only: this records participation."
+        ),
+    },
+    "VOICE_CEH": {"activity_id_label": "VOICE activity number"},
+    "CAMPEP_MPCEC": {"activity_id_label": "CAMPEP course number"},
+}
+
 
 def seed_boards(apps, schema_editor):
     Board = apps.get_model("certificates", "Board")
@@ -82,7 +95,8 @@ def seed_boards(apps, schema_editor):
             credit_type, _ = CreditType.objects.get_or_create(
                 code=type_code,
                 defaults={"name": name, "short_name": short_name,
-                          "eligible_professions": f",{profession},"},
+                          "eligible_professions": f",{profession},",
+                          **CREDIT_TYPE_RULES.get(type_code, {})},
             )  # fmt: skip
             board.accepted_credit_types.add(credit_type)
 

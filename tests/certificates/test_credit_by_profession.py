@@ -32,13 +32,13 @@ AMA_STATEMENT = (
 def scanner_course(db):
     """Three credit types, each with its accreditor's number (as CTN-301 carries them)."""
     program = factories.program("ctn", "Clinical Trials Network")
-    factories.credit_type("AMA_PRA_1")
-    CreditType.objects.filter(code="AMA_PRA_1").update(statement=AMA_STATEMENT)
-    return factories.course(
+    course = factories.course(
         program, "CTN-301", modules=1, title="Site and Scanner Qualification",
         credits=(("AMA_PRA_1", "2.0", "ACCME-555"), ("VOICE_CEH", "2.0", "SNMMI-VOICE-301"),
                  ("CAMPEP_MPCEC", "2.0", "CAMPEP-77")),
     )  # fmt: skip
+    CreditType.objects.filter(code="AMA_PRA_1").update(statement=AMA_STATEMENT)
+    return course
 
 
 @pytest.fixture
@@ -156,3 +156,14 @@ def test_a_new_signatory_appears_on_new_certificates_only(scanner_course, signat
     assert before.signature is not None
     assert "Sam Q. Successor, PhD" in pdf_text(after)
     assert after.signature is None
+
+
+def test_the_certificates_export_lists_credit_and_activity_identifiers(client, scanner_course):
+    certificate_for("physicist", scanner_course)
+    client.force_login(UserFactory(email="admin@example.org", is_staff=True, is_superuser=True))
+    response = client.get("/admin/certificates/", {"export": "csv"})
+    rows = b"".join(response.streaming_content).decode()
+    header = rows.splitlines()[0]
+    assert "Credits" in header and "Activity identifiers" in header
+    assert "2 MPCEC; 2 CME (participation only)" in rows
+    assert "CAMPEP course number CAMPEP-77; ACCME activity ID ACCME-555" in rows
