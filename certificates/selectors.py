@@ -85,7 +85,7 @@ def cycle_containing(certification: BoardCertification, day: datetime.date) -> C
     return cycle_of(certification, index)
 
 
-def credits_in_cycle(user, board: Board, cycle: Cycle) -> tuple[Decimal, list[Certificate]]:
+def credits_in_cycle(user: User, board: Board, cycle: Cycle) -> tuple[Decimal, list[Certificate]]:
     """Credits the board accepts from certificates completed within the cycle (inclusive).
 
     Only credit the learner could claim counts (participation statements do not); revoked
@@ -120,7 +120,7 @@ def hours(value: Decimal) -> str:
     return f"{Decimal(value).normalize():f}"
 
 
-def board_progress(user, *, today: datetime.date) -> list[dict]:
+def board_progress(user: User, *, today: datetime.date) -> list[dict[str, Any]]:
     """For each board certification: its current cycle, credits earned there, what remains."""
     rows = []
     certifications = (
@@ -148,7 +148,7 @@ def board_progress(user, *, today: datetime.date) -> list[dict]:
 CYCLES_LISTED = 3  # the current cycle and the two before it
 
 
-def cycle_choices(user, *, today: datetime.date) -> list[dict]:
+def cycle_choices(user: User, *, today: datetime.date) -> list[dict[str, Any]]:
     """The cycles a learner may filter their transcript by: current and two before, per board."""
     choices = []
     certifications = BoardCertification.objects.filter(user=user).select_related("board")
@@ -161,11 +161,11 @@ def cycle_choices(user, *, today: datetime.date) -> list[dict]:
     return choices
 
 
-def cycle_transcript(user, *, key: str) -> dict | None:
+def cycle_transcript(user: User, *, key: str) -> dict[str, Any] | None:
     """One board cycle of the learner's transcript, or None for a key that is not theirs."""
-    certification_id, _, index = key.partition(":")
+    raw_id, _, raw_index = key.partition(":")
     try:
-        certification_id, index = int(certification_id), int(index)
+        certification_id, index = int(raw_id), int(raw_index)
     except ValueError:
         return None
     if abs(index) > 1000:

@@ -3,6 +3,7 @@
 import hashlib
 import logging
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -27,6 +28,7 @@ from certificates.models import (
     ExpiryReminder,
 )
 from certificates.pdf import RenderError, render_certificate_pdf
+from courses.models import CoursePage
 from enrollments import services as enrollment_services
 from enrollments.models import Enrollment, EnrollmentStatus
 from home.models import SiteSettings
@@ -139,7 +141,7 @@ def _signature(site_settings: SiteSettings) -> CertificateSignature | None:
     return signature
 
 
-def credit_for_profession(course, *, profession: str, provider: str) -> dict:
+def credit_for_profession(course: CoursePage, *, profession: str, provider: str) -> dict[str, Any]:
     """What a learner of this profession may claim from the course, and what they are told.
 
     ``credits``: the credit types whose professions include theirs, with amount, statement and
