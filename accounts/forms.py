@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profession
+from accounts.names import validate_printable_name
 
 PROFESSION_CHOICES = [("", _("Choose your profession")), *Profession.choices]
 
@@ -28,6 +29,11 @@ class SignupForm(AllauthSignupForm):
     )
 
     field_order = ["full_name", "email", "profession", "organization", "password1", "password2"]
+
+    def clean_full_name(self):
+        name = self.cleaned_data["full_name"]
+        validate_printable_name(name)
+        return name
 
 
 class ProfileForm(forms.ModelForm):
@@ -66,3 +72,14 @@ class ProfileForm(forms.ModelForm):
         for name in ("full_name", "profession", "organization"):
             self.fields[name].required = True
         self.fields["profession"].choices = PROFESSION_CHOICES
+
+    def clean_full_name(self):
+        name = self.cleaned_data["full_name"]
+        validate_printable_name(name)
+        return name
+
+    def clean_certificate_name(self):
+        name = self.cleaned_data["certificate_name"]
+        if name:  # blank: the full name is printed
+            validate_printable_name(name)
+        return name

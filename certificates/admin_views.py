@@ -16,11 +16,12 @@ from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from certificates import services
 from certificates.constants import EXPIRY_HORIZON_DAYS
 from certificates.forms import ReasonForm
-from certificates.models import Certificate, CertificateStatus
+from certificates.models import Board, Certificate, CertificateStatus
 from courses.models import CoursePage
 
 
@@ -57,6 +58,11 @@ class CertificatePermissionPolicy(ModelPermissionPolicy):
 
 
 class CertificateIndexView(IndexView):
+    export_headings = {
+        "credits_summary": _("Credits"),
+        "activity_ids_summary": _("Activity identifiers"),
+    }
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("enrollment__user")
 
@@ -116,16 +122,18 @@ class CertificateViewSet(ModelViewSet):
     search_backend_name = None
     list_display = ["learner_name", "course_code", "status", "issued_at", "expires_on", "code"]
     list_export = [
-        "code", "learner_name", "course_code", "course_title", "status",
-        "completed_on", "issued_at", "expires_on", "revoked_at", "revoke_reason",
+        "code", "learner_name", "learner_profession", "course_code", "course_title", "kind",
+        "credits_summary", "activity_ids_summary", "status", "completed_on", "issued_at",
+        "expires_on", "revoked_at", "revoke_reason",
     ]  # fmt: skip
     export_filename = "certificates"
     ordering = ["-issued_at", "-created_at"]
     form_fields = ["revoke_reason"]
     inspect_view_fields = [
-        "code", "status", "learner_name", "licence_ids", "course_code", "course_title",
-        "provider", "completed_on", "expires_on", "issued_at", "emailed_at", "revoked_at",
-        "revoked_by", "revoke_reason", "last_error",
+        "code", "status", "kind", "learner_name", "learner_profession", "licence_ids",
+        "course_code", "course_title", "credits_summary", "activity_ids_summary", "provider",
+        "signatory_name", "signatory_title", "completed_on", "expires_on", "issued_at",
+        "emailed_at", "revoked_at", "revoked_by", "revoke_reason", "last_error",
     ]  # fmt: skip
 
 
@@ -170,3 +178,17 @@ admin_urlpatterns = [
     path("certificate-actions/<int:pk>/revoke/", revoke_view, name="revoke"),
     path("certificate-actions/<int:pk>/reissue/", reissue_view, name="reissue"),
 ]
+
+
+class BoardViewSet(SnippetViewSet):
+    """The boards' continuing-education rules: administrators keep them current."""
+
+    model = Board
+    icon = "list-ul"
+    menu_label = _("Board requirements")
+    add_to_admin_menu = False
+    list_display = ["name", "for_whom", "credits_required", "cycle_months", "cycle_anchor"]
+    search_fields = ["name", "code"]
+    ordering = ["sort_order", "name"]
+    form_fields = ["code", "name", "for_whom", "credits_required", "cycle_months",
+                   "cycle_anchor", "accepted_credit_types", "note", "sort_order"]  # fmt: skip

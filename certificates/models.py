@@ -1,3 +1,4 @@
+import base64
 import secrets
 
 from django.conf import settings
@@ -31,6 +32,35 @@ class PublicState(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
     SUPERSEDED = "superseded", _("Superseded")
     PENDING = "pending", _("Not yet issued")
+
+
+class CertificateKind(models.TextChoices):
+    """What the learner's profession lets the certificate award (frozen at issue)."""
+
+    CREDIT = "credit", _("Certificate of credit")
+    COMPLETION = "completion", _("Certificate of completion (no credit for the profession)")
+
+
+class CertificateSignature(models.Model):
+    """A signature image as it was printed: certificates keep theirs when the settings change.
+
+    Stored once per distinct image (by its SHA-256), not once per certificate.
+    """
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    content_type = models.CharField(max_length=40)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("certificate signature")
+
+    def __str__(self):
+        return self.sha256[:12]
+
+    @property
+    def data_uri(self) -> str:
+        return f"data:{self.content_type};base64,{base64.b64encode(bytes(self.data)).decode()}"
 
 
 class CertificateQuerySet(models.QuerySet):
@@ -70,15 +100,30 @@ class Certificate(models.Model):
     course_title = models.CharField(_("course title"), max_length=255, blank=True)
     program_title = models.CharField(_("program"), max_length=255, blank=True)
     provider = models.CharField(_("provider"), max_length=200, blank=True)
-    signatory_name = models.CharField(max_length=200, blank=True)
-    signatory_title = models.CharField(max_length=200, blank=True)
+    signatory_name = models.CharField(_("signatory"), max_length=200, blank=True)
+    signatory_title = models.CharField(_("signatory title"), max_length=200, blank=True)
+    signature = models.ForeignKey(
+        CertificateSignature,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signature image"),
+    )
+    # Blank on certificates issued before credit depended on the learner's profession.
+    kind = models.CharField(_("kind"), max_length=20, choices=CertificateKind.choices, blank=True)
+    learner_profession = models.CharField(_("profession at issue"), max_length=32, blank=True)
     activity_format = models.CharField(
         _("format"), max_length=100, default="Enduring material (online)"
     )
     is_gcp = models.BooleanField(_("GCP certificate"), default=False)
     course_version = models.CharField(max_length=20, blank=True)
     ich_e6_revision = models.CharField(max_length=20, blank=True)
+    # The credits the learner may claim, each with its statement and activity identifier.
     credits = models.JSONField(_("credits"), default=list, blank=True)
+    # Credit designated for the activity that the learner's profession may not claim (AMA PRA
+    # Category 1 for a non-physician): printed as a statement of participation, never as credit.
+    participation = models.JSONField(_("participation statements"), default=list, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True, db_index=True)
 
@@ -116,6 +161,35 @@ class Certificate(models.Model):
     @property
     def verify_url(self) -> str:
         return f"{settings.SITE_URL}{self.get_absolute_url()}"
+
+    @property
+    def heading(self) -> str:
+        """The certificate's title: GCP training, credit, or completion (no credit to claim)."""
+        if self.is_gcp:
+            return str(_("Certificate of GCP Training"))
+        if self.kind == CertificateKind.CREDIT:
+            return str(_("Certificate of Credit"))
+        return str(_("Certificate of Completion"))
+
+    @property
+    def credits_summary(self) -> str:
+        """ "1.5 VOICE CEH; 1.5 CME (participation only)": for listings and exports."""
+        parts = [f"{credit['hours']} {credit['short_name']}" for credit in self.credits]
+        parts += [
+            str(_("%(hours)s %(name)s (participation only)"))
+            % {"hours": credit["hours"], "name": credit["short_name"]}
+            for credit in self.participation or []
+        ]
+        return "; ".join(parts)
+
+    @property
+    def activity_ids_summary(self) -> str:
+        """ "VOICE activity number SNMMI-123; ACCME activity ID 456": for listings and exports."""
+        return "; ".join(
+            f"{credit.get('activity_id_label') or credit['short_name']} {credit['activity_id']}"
+            for credit in [*self.credits, *(self.participation or [])]
+            if credit.get("activity_id")
+        )
 
     def is_expired(self, today=None) -> bool:
         today = today or timezone.localdate()
@@ -188,3 +262,65 @@ class ExpiryReminder(models.Model):
 
     def __str__(self):
         return f"{self.days_before}-day reminder for {self.certificate_id}"
+
+
+class CycleAnchor(models.TextChoices):
+    BIRTH_MONTH = "birth_month", _("First day of the learner's birth month")
+    START_DATE = "start_date", _("The date the learner's cycle started")
+
+
+class Board(models.Model):
+    """A certifying board's continuing-education rule: so many credits of these types per cycle.
+
+    Administrators edit the table (seeded with ARRT, NMTCB, ABNM and ABR); learners record
+    their certification with it, and My learning counts their credits against it.
+    """
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    for_whom = models.CharField(_("for"), max_length=120, blank=True)
+    credits_required = models.DecimalField(
+        _("credits required per cycle"), max_digits=6, decimal_places=2
+    )
+    cycle_months = models.PositiveSmallIntegerField(_("cycle length (months)"), default=24)
+    cycle_anchor = models.CharField(
+        _("cycle starts on"), max_length=20, choices=CycleAnchor.choices,
+        default=CycleAnchor.START_DATE,
+    )  # fmt: skip
+    accepted_credit_types = models.ManyToManyField(
+        "courses.CreditType", related_name="+", verbose_name=_("credit types it accepts")
+    )
+    note = models.TextField(_("note"), blank=True, help_text=_("Shown to learners."))
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("board requirement")
+        verbose_name_plural = _("board requirements")
+
+    def __str__(self):
+        return self.name
+
+
+class BoardCertification(models.Model):
+    """A learner's certification with a board, and the start of one of their cycles."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="board_certifications"
+    )
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="certifications",
+                              verbose_name=_("board"))  # fmt: skip
+    number = models.CharField(_("certificate or ID number"), max_length=40, blank=True)
+    cycle_start = models.DateField(
+        _("a cycle start"),
+        help_text=_("The first day of your current (or any) reporting cycle with this board."),
+    )
+
+    class Meta:
+        verbose_name = _("board certification")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "board"], name="one_certification_per_board"),
+        ]
+
+    def __str__(self):
+        return f"{self.board} · {self.user_id}"

@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from certificates.constants import RENEWAL_WINDOW_DAYS
 from certificates.models import Certificate, CertificateStatus
+from certificates.selectors import board_progress
 from courses.extension_points import (
     DashboardAdditions,
     Fragment,
@@ -22,10 +24,19 @@ from courses.extension_points import (
 def dashboard(
     request: HttpRequest, *, enrollments: Sequence[HasEnrollmentFields]
 ) -> DashboardAdditions:
-    """The transcript link, and each completed course's certificate (one query)."""
-    links = (Link(_("Transcript and credit totals"), reverse("certificates:transcript")),)
+    """The transcript and board links, each board's current cycle, and each completed course's
+    certificate (one query)."""
+    links = (Link(_("Transcript and credit totals"), reverse("certificates:transcript")),
+             Link(_("Board certifications"), reverse("certificates:boards")))  # fmt: skip
+    user = request.user
+    progress = board_progress(user, today=timezone.localdate()) if isinstance(user, User) else []
+    sections = (
+        (Fragment("certificates/includes/board_progress.html", {"progress": progress}),)
+        if progress
+        else ()
+    )
     if not enrollments:
-        return DashboardAdditions(links=links)
+        return DashboardAdditions(links=links, sections=sections)
     by_key = {
         (certificate.enrollment_id, certificate.cycle): certificate
         for certificate in Certificate.objects.filter(
@@ -52,4 +63,4 @@ def dashboard(
                 "links": certificate_links(request, certificate),
             },
         )
-    return DashboardAdditions(links=links, rows=rows)
+    return DashboardAdditions(links=links, rows=rows, sections=sections)

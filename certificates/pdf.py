@@ -2,6 +2,8 @@
 
 import functools
 import io
+import math
+import unicodedata
 
 import qrcode
 import qrcode.image.svg
@@ -21,10 +23,68 @@ def qr_svg(url: str) -> str:
     return svg[svg.index("<svg") :]
 
 
+# Rough advance widths in ems for the serif face: enough to choose a size, not to typeset.
+_NARROW = set("iljtfrI.,;:'!|()[] ")
+_WIDE = set("MWmw@%")
+
+
+def _em_width(text: str) -> float:
+    width = 0.0
+    for char in text:
+        if char in _NARROW:
+            width += 0.32
+        elif char in _WIDE or unicodedata.east_asian_width(char) in ("W", "F"):
+            width += 1.05
+        elif char.isupper() or char.isdigit():
+            width += 0.72
+        else:
+            width += 0.58
+    return width
+
+
+def _fit(text: str, *, sizes, width_pt: float, max_height_pt: float, leading: float) -> float:
+    """The largest size whose wrapped lines fit the height (with slack for word wrapping)."""
+    em = _em_width(text) * 1.15 + 1
+    for size in sizes:
+        lines = max(1, math.ceil(em * size / width_pt))
+        if lines * size * leading <= max_height_pt:
+            return size
+    return sizes[-1]
+
+
+def layout(certificate) -> dict:
+    """Font sizes that keep the longest name, title and statements above the footer.
+
+    The page's body has a fixed height; each part gets a share of it, and its text shrinks
+    (never below a legible size) until it fits its share.
+    """
+    name = certificate.learner_name or ""
+    wide_name = _em_width(name) > 30
+    name_width = 88 if wide_name else 70
+    name_pt = _fit(name, sizes=(25, 22, 19, 16, 14, 12, 11, 10), width_pt=662 * name_width / 100,
+                   max_height_pt=60, leading=1.15)  # fmt: skip
+    course_pt = _fit(certificate.course_title or "", sizes=(14.5, 13, 12, 11, 10, 9),
+                     width_pt=662 * 0.88, max_height_pt=44, leading=1.2)  # fmt: skip
+    statements = " ".join(
+        credit.get("statement", "") for credit in [*certificate.credits,
+                                                   *(certificate.participation or [])]
+    )  # fmt: skip
+    rows = len(certificate.credits) + len(certificate.participation or [])
+    statement_budget = (88 if certificate.is_gcp else 130) - rows * 6
+    statement_pt = _fit(statements, sizes=(8, 7.5, 7, 6.5, 6, 5.5), width_pt=662 * 0.7,
+                        max_height_pt=max(statement_budget, 40), leading=1.25)  # fmt: skip
+    return {"name_pt": name_pt, "name_width": name_width, "course_pt": course_pt,
+            "statement_pt": statement_pt}  # fmt: skip
+
+
 def render_certificate_html(certificate) -> str:
     return render_to_string(
         "certificates/certificate_pdf.html",
-        {"certificate": certificate, "qr_svg": mark_safe(qr_svg(certificate.verify_url))},  # noqa: S308 - our own SVG
+        {
+            "certificate": certificate,
+            "layout": layout(certificate),
+            "qr_svg": mark_safe(qr_svg(certificate.verify_url)),  # noqa: S308 - our own SVG
+        },
     )
 
 
@@ -44,3 +104,21 @@ def render_certificate_pdf(certificate) -> bytes:
         return html.write_pdf(font_config=_font_config())
     except Exception as exc:  # noqa: BLE001 - any rendering failure is permanent
         raise RenderError(f"{exc.__class__.__name__}: {exc}") from exc
+
+
+def render_transcript_pdf(*, user, data: dict) -> bytes:
+    """One board cycle of a learner's transcript, for an audit."""
+    from weasyprint import HTML
+
+    from home.models import SiteSettings
+
+    site_settings = SiteSettings.objects.filter(site__is_default_site=True).first()
+    html = render_to_string(
+        "certificates/transcript_pdf.html",
+        {
+            **data,
+            "user": user,
+            "provider": site_settings.organization_name if site_settings else "",
+        },
+    )
+    return HTML(string=html).write_pdf(font_config=_font_config())

@@ -3,6 +3,7 @@
 import hashlib
 import logging
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -16,13 +17,18 @@ from wagtail.models import Site
 from accounts.models import User
 from certificates.constants import REMINDER_DAYS, RENEWAL_WINDOW_DAYS
 from certificates.models import (
+    Board,
+    BoardCertification,
     Certificate,
     CertificateEvent,
     CertificateFile,
+    CertificateKind,
+    CertificateSignature,
     CertificateStatus,
     ExpiryReminder,
 )
 from certificates.pdf import RenderError, render_certificate_pdf
+from courses.models import CoursePage
 from enrollments import services as enrollment_services
 from enrollments.models import Enrollment, EnrollmentStatus
 from home.models import SiteSettings
@@ -103,33 +109,93 @@ def _licence_ids(user: User) -> str:
     return " · ".join(parts)
 
 
+MAX_SIGNATURE_BYTES = 512 * 1024
+SIGNATURE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+                   "gif": "image/gif", "webp": "image/webp", "svg": "image/svg+xml"}  # fmt: skip
+
+
+def _signature(site_settings: SiteSettings) -> CertificateSignature | None:
+    """The settings' signature image as printed, stored once per distinct image."""
+    image = site_settings.signature_image
+    if image is None:
+        return None
+    extension = image.file.name.rsplit(".", 1)[-1].lower()
+    content_type = SIGNATURE_TYPES.get(extension)
+    try:
+        with image.file.open("rb") as handle:
+            data = handle.read(MAX_SIGNATURE_BYTES + 1)
+    except OSError as error:
+        logger.error("Signature image %s cannot be read: %s", image.pk, error)
+        return None
+    if content_type is None or len(data) > MAX_SIGNATURE_BYTES:
+        logger.error("Signature image %s is not a small PNG, JPEG, GIF, WebP or SVG", image.pk)
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        with transaction.atomic():
+            signature, _ = CertificateSignature.objects.get_or_create(
+                sha256=digest, defaults={"content_type": content_type, "data": data}
+            )
+    except IntegrityError:
+        signature = CertificateSignature.objects.get(sha256=digest)
+    return signature
+
+
+def credit_for_profession(course: CoursePage, *, profession: str, provider: str) -> dict[str, Any]:
+    """What a learner of this profession may claim from the course, and what they are told.
+
+    ``credits``: the credit types whose professions include theirs, with amount, statement and
+    activity identifier. ``participation``: the other credit types that carry a statement for
+    other professions (AMA PRA Category 1 for a non-physician: "designated for N credits"), which
+    award nothing. ``kind``: credit if they may claim any credit, completion otherwise.
+    """
+    claimable, participation = [], []
+    for credit in course.credits.select_related("credit_type"):
+        credit_type = credit.credit_type
+        entry = {
+            "code": credit_type.code,
+            "name": credit_type.name,
+            "short_name": credit_type.short_name,
+            "hours": credit.hours_display,
+            "activity_id": credit.activity_id,
+            "activity_id_label": credit_type.activity_id_label,
+        }
+        if credit_type.may_claim(profession):
+            claimable.append({**entry, "statement": credit.statement_for(provider)})
+        elif credit_type.participation_statement:
+            statement = credit.participation_statement_for(provider)
+            participation.append({**entry, "statement": statement})
+    kind = CertificateKind.CREDIT if claimable else CertificateKind.COMPLETION
+    return {"credits": claimable, "participation": participation, "kind": kind}
+
+
 def snapshot(certificate: Certificate) -> None:
-    """Copy what the certificate states from the course, the learner and the site settings."""
+    """Copy what the certificate states from the course, the learner and the site settings.
+
+    The credit printed depends on the learner's profession at issue (``credit_for_profession``).
+    """
     enrollment = certificate.enrollment
     course = enrollment.course.specific
     site_settings = _settings_for_site()
     user = enrollment.user
+    provider = site_settings.organization_name
     certificate.learner_name = user.name_for_certificate
+    certificate.learner_profession = user.profession
     certificate.licence_ids = _licence_ids(user)
     certificate.course_code = course.code
     certificate.course_title = course.title
     certificate.program_title = course.get_parent().title
-    certificate.provider = site_settings.organization_name
+    certificate.provider = provider
     certificate.signatory_name = site_settings.signatory_name
     certificate.signatory_title = site_settings.signatory_title
+    certificate.signature = _signature(site_settings)
     certificate.is_gcp = course.is_gcp
     certificate.course_version = course.course_version
     certificate.ich_e6_revision = course.ich_e6_revision
-    certificate.credits = [
-        {
-            "code": credit.credit_type.code,
-            "name": credit.credit_type.name,
-            "short_name": credit.credit_type.short_name,
-            "hours": credit.hours_display,
-            "statement": credit.statement_for(site_settings.organization_name),
-        }
-        for credit in course.credits.select_related("credit_type")
-    ]
+    awarded = credit_for_profession(course, profession=user.profession, provider=provider)
+    certificate.credits = awarded["credits"]
+    certificate.participation = awarded["participation"]
+    certificate.kind = awarded["kind"]
     completed = timezone.localdate(enrollment.completed_at or timezone.now())
     certificate.completed_on = completed
     months = course.certificate_validity_months
@@ -365,3 +431,30 @@ def send_expiry_reminders(*, today: date | None = None) -> int:
         CertificateEvent.objects.create(certificate=certificate, action=f"reminder_{threshold}")
         sent += 1
     return sent
+
+
+# --- Board certifications -----------------------------------------------------------------------
+
+
+def record_board_certification(
+    *, user: User, board: Board, number: str, cycle_start: date
+) -> BoardCertification:
+    """One certification per learner and board (the unique constraint decides a race)."""
+    try:
+        with transaction.atomic():
+            certification = BoardCertification.objects.create(
+                user=user, board=board, number=number, cycle_start=cycle_start
+            )
+    except IntegrityError as error:
+        raise CertificateError("You have already recorded this board.") from error
+    bump_user(user.pk)
+    return certification
+
+
+@transaction.atomic
+def remove_board_certification(*, user: User, certification_id: int) -> None:
+    """Only the learner's own; their certificates and credits are untouched."""
+    deleted, _ = BoardCertification.objects.filter(pk=certification_id, user=user).delete()
+    if not deleted:
+        raise CertificateError("No such certification.")
+    bump_user(user.pk)

@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certificates import selectors, services
-from certificates.forms import VerifyPdfForm
+from certificates.forms import BoardCertificationForm, VerifyPdfForm
 from certificates.models import Certificate, CertificateStatus, PublicState
 from certificates.ratelimit import allow
 from courses.extension_points import certificate_links
@@ -112,10 +114,36 @@ def download_view(request, code):
 @require_GET
 @login_required
 def transcript_view(request):
-    data = selectors.transcript(request.user)
-    if request.GET.get("format") == "csv":
+    """The learner's transcript; ``?cycle=<certification>:<n>`` narrows it to one board cycle,
+    which exports as CSV or PDF for an audit."""
+    cycles = selectors.cycle_choices(request.user, today=timezone.localdate())
+    chosen = request.GET.get("cycle", "")
+    if chosen:
+        cycle_data = selectors.cycle_transcript(request.user, key=chosen)
+        if cycle_data is None:
+            return render(request, "certificates/transcript.html",
+                          {"cycles": cycles, "cycle_error": True, "certificates": [],
+                           "totals": []}, status=400)  # fmt: skip
+        data = {**cycle_data, "cycles": cycles, "chosen": chosen}
+    else:
+        data = {**selectors.transcript(request.user), "cycles": cycles}
+    export = request.GET.get("format")
+    if export == "csv":
         return _transcript_csv(request.user, data)
+    if export == "pdf" and chosen:
+        return _transcript_pdf(request.user, data)
     return render(request, "certificates/transcript.html", data)
+
+
+def _transcript_pdf(user, data) -> HttpResponse:
+    from certificates.pdf import render_transcript_pdf
+
+    pdf = render_transcript_pdf(user=user, data=data)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    cycle = data["cycle"]
+    name = f"transcript-{data['board'].code}-{cycle.start:%Y%m%d}-{cycle.end:%Y%m%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _transcript_csv(user, data) -> HttpResponse:
@@ -123,15 +151,21 @@ def _transcript_csv(user, data) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="transcript.csv"'
     writer = csv_writer(response)
     writer.writerow(["Learner", user.name_for_certificate, "Email", user.email])
+    if data.get("cycle"):
+        board, cycle = data["board"], data["cycle"]
+        writer.writerow([
+            "Board", board.name, "Number", data["certification"].number, "Cycle",
+            f"{cycle.start:%Y-%m-%d} to {cycle.end:%Y-%m-%d}", "Earned", data["earned"],
+            "Required", board.credits_required,
+        ])  # fmt: skip
     writer.writerow([])
     writer.writerow(["Course code", "Course", "Completed", "Expires", "Status", "Credits",
-                     "Verification code", "Verification URL"])  # fmt: skip
+                     "Activity identifiers", "Verification code", "Verification URL"])  # fmt: skip
     for certificate in data["certificates"]:
-        credits = "; ".join(f"{c['hours']} {c['short_name']}" for c in certificate.credits)
         writer.writerow([
             certificate.course_code, certificate.course_title, certificate.completed_on,
-            certificate.expires_on or "", certificate.public_state, credits,
-            certificate.code, certificate.verify_url,
+            certificate.expires_on or "", certificate.public_state, certificate.credits_summary,
+            certificate.activity_ids_summary, certificate.code, certificate.verify_url,
         ])  # fmt: skip
     writer.writerow([])
     writer.writerow(["Credit type", "Total hours", "Courses"])
@@ -157,3 +191,36 @@ def renew_view(request, enrollment_id):
         "Your current certificate stays on record.",
     )
     return redirect(enrollment.course.url)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def boards_view(request):
+    """The learner's board certifications: add one, or see what they have recorded."""
+    form = BoardCertificationForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.record_board_certification(user=request.user, **form.cleaned_data)
+            except services.CertificateError as error:
+                form.add_error("board", error.message)
+            else:
+                messages.success(request, _("Certification recorded."))
+                return redirect("certificates:boards")
+    today = timezone.localdate()
+    return render(
+        request, "certificates/boards.html",
+        {"form": form, "progress": selectors.board_progress(request.user, today=today)},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def board_remove_view(request, certification_id):
+    try:
+        services.remove_board_certification(user=request.user, certification_id=certification_id)
+    except services.CertificateError as error:
+        raise Http404(error.message) from error
+    messages.success(request, _("Certification removed."))
+    return redirect("certificates:boards")

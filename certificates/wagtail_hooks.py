@@ -1,11 +1,13 @@
 from django.urls import include, path
 from wagtail import hooks
+from wagtail.snippets.models import register_snippet
 
 from certificates import page_hooks
-from certificates.admin_views import CertificateViewSet, admin_urlpatterns
+from certificates.admin_views import BoardViewSet, CertificateViewSet, admin_urlpatterns
 from courses import extension_points
 
 hooks.register(extension_points.DASHBOARD, page_hooks.dashboard)
+register_snippet(BoardViewSet)
 
 
 @hooks.register("register_admin_viewset")

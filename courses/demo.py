@@ -16,8 +16,16 @@ from django.utils.html import escape
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from courses.models import CourseCredit, CoursePage, CreditType, ModulePage, ProgramPage
+from courses.models import (
+    CourseCredit,
+    CourseDisclosure,
+    CoursePage,
+    CreditType,
+    ModulePage,
+    ProgramPage,
+)
 from courses.permissions import ensure_instructor_group, ensure_review_workflow, program_collection
+from home.models import SiteSettings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CURRICULUM = FIXTURES / "demo_curriculum.yaml"
@@ -60,11 +68,15 @@ class CurriculumLoader:
                 defaults={
                     "name": item["name"],
                     "short_name": item["short_name"],
-                    "professions": item.get("professions", ""),
+                    "eligible_professions": list(item.get("eligible_professions", [])),
                     "statement": item.get("statement", ""),
+                    "participation_statement": item.get("participation_statement", ""),
+                    "activity_id_label": item.get("activity_id_label", ""),
+                    "requires_disclosures": bool(item.get("requires_disclosures")),
                     "sort_order": position,
                 },
             )
+        self._signatory(site)
         new_courses = {}
         for program_data in self.data["programs"]:
             program = self._program(home, program_data)
@@ -80,6 +92,25 @@ class CurriculumLoader:
                 course.save_revision().publish()
         ensure_review_workflow(home)
         return self.created
+
+    def _signatory(self, site) -> None:
+        """The demo signatory, unless someone has already named one."""
+        data = self.data.get("signatory")
+        site_settings = SiteSettings.for_site(site)
+        if not data or site_settings.signatory_name:
+            return
+        site_settings.signatory_name = data["name"]
+        site_settings.signatory_title = data.get("title", "")
+        if data.get("image"):
+            Image = get_image_model()
+            image = Image.objects.filter(title=data["image"]).first()
+            if image is None:
+                with (FIXTURES / "images" / data["image"]).open("rb") as handle:
+                    image = Image(title=data["image"])
+                    image.file = ImageFile(handle, name=data["image"])
+                    image.save()
+            site_settings.signature_image = image
+        site_settings.save()
 
     def _program(self, home, data) -> ProgramPage:
         program = ProgramPage.objects.filter(code__iexact=data["code"]).first()
@@ -117,11 +148,20 @@ class CurriculumLoader:
             is_gcp=bool(data.get("gcp")),
             course_version=data.get("course_version") or "",
             ich_e6_revision=data.get("ich_e6_revision") or "",
+            commercial_support=data.get("commercial_support") or "",
         )
+        course.disclosures = [
+            CourseDisclosure(
+                name=item["name"], role=item["role"], sort_order=position,
+                relationships=item.get("relationships", ""), mitigation=item.get("mitigation", ""),
+            )
+            for position, item in enumerate(data.get("disclosures", []))
+        ]  # fmt: skip
         course.credits = [
             CourseCredit(
                 credit_type=CreditType.objects.get(code=credit["type"]),
                 hours=Decimal(str(credit["hours"])),
+                activity_id=credit.get("activity_id", ""),
                 sort_order=position,
             )
             for position, credit in enumerate(data.get("credits", []))

@@ -136,10 +136,12 @@ class Link:
 
 @dataclass(frozen=True)
 class DashboardAdditions:
-    """What one app adds to "My learning": page links, and a fragment per enrollment row."""
+    """What one app adds to "My learning": page links, a fragment per enrollment row, and
+    sections of the page's own (board requirements) above the rows."""
 
     links: tuple[Link, ...] = ()
     rows: Mapping[int, Fragment] = field(default_factory=dict)  # by enrollment id
+    sections: tuple[Fragment, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rows", MappingProxyType(dict(self.rows)))
@@ -224,18 +226,20 @@ def module_page_slots(
 
 def dashboard_additions(
     request: HttpRequest, *, enrollments: Sequence[HasEnrollmentFields]
-) -> tuple[tuple[Link, ...], dict[int, tuple[Fragment, ...]]]:
-    """Every app's links and row fragments for "My learning", rows keyed by enrollment id."""
+) -> tuple[tuple[Link, ...], dict[int, tuple[Fragment, ...]], tuple[Fragment, ...]]:
+    """Every app's links, row fragments (keyed by enrollment id) and sections for "My learning"."""
     links: list[Link] = []
+    sections: list[Fragment] = []
     rows: dict[int, list[Fragment]] = {}
     for hook in hooks.get_hooks(DASHBOARD):
         answer: DashboardAdditions | None = hook(request, enrollments=enrollments)
         if answer is None:
             continue
         links.extend(answer.links)
+        sections.extend(answer.sections)
         for enrollment_id, fragment in answer.rows.items():
             rows.setdefault(enrollment_id, []).append(fragment)
-    return tuple(links), {key: tuple(value) for key, value in rows.items()}
+    return tuple(links), {key: tuple(value) for key, value in rows.items()}, tuple(sections)
 
 
 def certificate_links(request: HttpRequest, certificate: Any) -> tuple[Link, ...]:

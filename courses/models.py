@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -43,19 +44,60 @@ class QuizKind(models.TextChoices):
     POST_TEST = "post_test", _("Post-test")
 
 
+class DisclosureRole(models.TextChoices):
+    PLANNER = "planner", _("Planner")
+    FACULTY = "faculty", _("Faculty")
+    REVIEWER = "reviewer", _("Reviewer")
+
+
 class CreditType(models.Model):
-    """A kind of continuing-education credit (AMA PRA Category 1, VOICE CEH, CAMPEP MPCEC...)."""
+    """A kind of continuing-education credit (AMA PRA Category 1, VOICE CEH, CAMPEP MPCEC...).
+
+    Only the professions it lists may claim it. Another learner's certificate either leaves it off
+    or, when the type has a participation statement (AMA PRA Category 1 for non-physicians, as the
+    ACCME allows), prints that statement instead of awarding the credit.
+    """
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
     short_name = models.CharField(_("short name"), max_length=30)
-    professions = models.CharField(
-        _("for"), max_length=200, blank=True, help_text=_("Who claims this credit.")
+    eligible_professions = ChoiceListField(
+        _("professions that may claim it"),
+        max_length=200,
+        choices=Profession.choices,
+        blank=True,
+        help_text=_("Learners of other professions do not receive this credit."),
     )
     statement = models.TextField(
         _("default accreditation statement"),
         blank=True,
         help_text=_("May use {provider} and {amount}; a course's credit can override it."),
+    )
+    participation_statement = models.TextField(
+        _("statement for other professions"),
+        blank=True,
+        help_text=_(
+            "Printed, instead of the credit, for learners whose profession may not claim it (for "
+            "AMA PRA Category 1: a certificate of participation). May use {provider} and "
+            "{amount}. Leave empty to print nothing for them."
+        ),
+    )
+    activity_id_label = models.CharField(
+        _("activity identifier label"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "What the accreditor calls a course's number for this credit, e.g. "
+            "“VOICE activity number”, “CAMPEP course number”, “ACCME activity ID”."
+        ),
+    )
+    requires_disclosures = models.BooleanField(
+        _("requires disclosures"),
+        default=False,
+        help_text=_(
+            "A course carrying this credit cannot be published without its disclosures "
+            "(ACCME Standards for Integrity and Independence)."
+        ),
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -63,8 +105,11 @@ class CreditType(models.Model):
         FieldPanel("code"),
         FieldPanel("name"),
         FieldPanel("short_name"),
-        FieldPanel("professions"),
+        FieldPanel("eligible_professions"),
         FieldPanel("statement"),
+        FieldPanel("participation_statement"),
+        FieldPanel("activity_id_label"),
+        FieldPanel("requires_disclosures"),
         FieldPanel("sort_order"),
     ]
 
@@ -75,6 +120,13 @@ class CreditType(models.Model):
 
     def __str__(self):
         return self.name
+
+    @admin.display(description=_("professions that may claim it"))
+    def professions_display(self) -> str:
+        return ", ".join(str(label) for label in self.get_eligible_professions_labels())
+
+    def may_claim(self, profession: str) -> bool:
+        return bool(profession) and profession in self.eligible_professions
 
 
 class ProgramPage(Page):
@@ -141,10 +193,56 @@ class CoursePageForm(WagtailAdminPageForm):
             for name in ("course_version", "ich_e6_revision"):
                 if not cleaned.get(name):
                     self.add_error(name, _("A GCP course states its version and ICH E6 revision."))
+        self._check_disclosures()
         prerequisites = cleaned.get("prerequisites")
         if prerequisites and self.instance.pk and self.instance in prerequisites:
             self.add_error("prerequisites", _("A course cannot be its own prerequisite."))
         return cleaned
+
+    def _is_publishing(self) -> bool:
+        # Publishing, submitting for review or acting in a workflow may all make the page live.
+        return any(
+            self.data.get(action)
+            for action in ("action-publish", "action-submit", "action-workflow-action")
+        )
+
+    def _live_rows(self, name: str) -> list[dict]:
+        formset = self.formsets.get(name)
+        if formset is None or not formset.is_valid():
+            return []
+        return [
+            form.cleaned_data
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+    def _check_disclosures(self) -> None:
+        """A course carrying credit that requires disclosures names a planner and a faculty."""
+        if not self._is_publishing():
+            return
+        demanding = [
+            row["credit_type"]
+            for row in self._live_rows("credits")
+            if row.get("credit_type") and row["credit_type"].requires_disclosures
+        ]
+        if not demanding:
+            return
+        roles = {row.get("role") for row in self._live_rows("disclosures")}
+        missing = [
+            str(label)
+            for role, label in ((DisclosureRole.PLANNER, _("a planner")),
+                                (DisclosureRole.FACULTY, _("a faculty member")))
+            if role not in roles
+        ]  # fmt: skip
+        if missing:
+            raise ValidationError(
+                _(
+                    "A course carrying %(credit)s cannot be published without its disclosures: "
+                    "add %(missing)s under Disclosures, each with their financial relationships "
+                    "(or none). You can save a draft meanwhile."
+                )
+                % {"credit": demanding[0].name, "missing": _(" and ").join(missing)}
+            )
 
 
 def _add_years(day: datetime.date, years: int) -> datetime.date:
@@ -201,6 +299,14 @@ class CoursePage(Page):
     ich_e6_revision = models.CharField(
         _("ICH E6 revision"), max_length=20, blank=True, help_text=_("e.g. E6(R3)")
     )
+    commercial_support = models.TextField(
+        _("commercial support"),
+        blank=True,
+        help_text=_(
+            "Leave empty when the activity received no commercial support; otherwise name each "
+            "ineligible company and what it gave (an educational grant, in-kind support)."
+        ),
+    )
     prerequisites = ParentalManyToManyField(
         "courses.CoursePage", blank=True, related_name="required_by", symmetrical=False
     )
@@ -236,6 +342,20 @@ class CoursePage(Page):
             heading=_("Enduring activity dates"),
         ),
         InlinePanel("credits", heading=_("Credit"), label=_("Credit"), min_num=1),
+        MultiFieldPanel(
+            [
+                InlinePanel("disclosures", label=_("Person in control of content")),
+                FieldPanel("commercial_support"),
+            ],
+            heading=_("Disclosures"),
+            help_text=_(
+                "ACCME Standards for Integrity and Independence: everyone in control of content "
+                "(planners, faculty, reviewers), their relevant financial relationships with "
+                "ineligible companies in the past 24 months (or none) and how they were "
+                "mitigated. Learners see them before they start. Required to publish a course "
+                "that carries AMA PRA Category 1 Credit™."
+            ),
+        ),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("attempt_limit")]),
@@ -305,8 +425,10 @@ class CoursePage(Page):
         credits = list(self.credits.select_related("credit_type"))
         for credit in credits:
             credit.statement_text = credit.statement_for(provider)
+            credit.participation_text = credit.participation_statement_for(provider)
         context["credits"] = credits
         context["prerequisites"] = list(self.get_prerequisites())
+        context["disclosures"] = list(self.disclosures.all())
         # What the apps above the catalog (enrollments) add: see courses.extension_points.
         context["slots"] = extension_points.course_page_slots(
             request, self, modules=context["modules"]
@@ -339,8 +461,22 @@ class CourseCredit(Orderable):
         blank=True,
         help_text=_("Leave empty to use the credit type's statement."),
     )
+    activity_id = models.CharField(
+        _("activity identifier"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "The accreditor's number for this course and credit (VOICE activity number, CAMPEP "
+            "course number, ACCME activity ID): printed on certificates and transcripts."
+        ),
+    )
 
-    panels = [FieldPanel("credit_type"), FieldPanel("hours"), FieldPanel("statement")]
+    panels = [
+        FieldPanel("credit_type"),
+        FieldPanel("hours"),
+        FieldPanel("activity_id"),
+        FieldPanel("statement"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("credit")
@@ -367,6 +503,55 @@ class CourseCredit(Orderable):
             return template.format(provider=provider, amount=_hours(self.hours))
         except (KeyError, IndexError, ValueError):
             return template
+
+    def participation_statement_for(self, provider: str) -> str:
+        """The statement other professions receive; placeholders are replaced, never formatted."""
+        return _fill(
+            self.credit_type.participation_statement, provider=provider, amount=_hours(self.hours)
+        )
+
+
+class CourseDisclosure(Orderable):
+    """One person in control of a course's content and their relevant financial relationships."""
+
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="disclosures")
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=20, choices=DisclosureRole.choices)
+    relationships = models.TextField(
+        _("relevant financial relationships"),
+        blank=True,
+        help_text=_(
+            "Each ineligible company and the nature of the relationship in the past 24 months "
+            "(e.g. “Acme Isotopes: consultant”). Leave empty when there were none."
+        ),
+    )
+    mitigation = models.TextField(
+        _("mitigation"),
+        blank=True,
+        help_text=_("How the relationships were mitigated (required when there are any)."),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("role")]),
+        FieldPanel("relationships"),
+        FieldPanel("mitigation"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
+
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display()})"
+
+    def clean(self):
+        super().clean()
+        if self.relationships.strip() and not self.mitigation.strip():
+            raise ValidationError({"mitigation": _("Say how the relationships were mitigated.")})
+
+
+def _fill(template: str, *, provider: str, amount: str) -> str:
+    return template.replace("{provider}", provider).replace("{amount}", amount)
 
 
 def _hours(value: Decimal) -> str:
@@ -475,6 +660,8 @@ class ModulePage(Page):
         context["position"] = position + 1
         context["previous_module"] = siblings[position - 1] if position > 0 else None
         context["next_module"] = siblings[position + 1] if position + 1 < len(siblings) else None
+        if position == 0:  # before the learner engages with the content (ACCME)
+            context["disclosures"] = list(course.disclosures.all())
         context["slots"] = extension_points.module_page_slots(
             request, self, course=course, modules=siblings, access=access
         )

@@ -8,6 +8,6 @@ class CreditTypeViewSet(SnippetViewSet):
     icon = "pick"
     menu_label = "Credit types"
     add_to_admin_menu = False
-    list_display = ["name", "short_name", "code", "professions"]
+    list_display = ["name", "short_name", "code", "professions_display", "activity_id_label"]
     search_fields = ["name", "code"]
     ordering = ["sort_order", "name"]

@@ -186,10 +186,11 @@ def dashboard_view(request):
     context = selectors.learner_dashboard(request.user)
     # Apps above enrollments (certificates) add links and a fragment per completed course.
     completed = context["completed"]
-    links, rows = extension_points.dashboard_additions(
+    links, rows, sections = extension_points.dashboard_additions(
         request, enrollments=[row.enrollment for row in completed]
     )
     context["links"] = links
+    context["sections"] = sections
     context["completed"] = [
         replace(row, additions=rows.get(row.enrollment.pk, ())) for row in completed
     ]

@@ -60,10 +60,28 @@ class SiteSettings(BaseSiteSetting):
         verbose_name=_("logo"),
     )
     signatory_name = models.CharField(
-        _("certificate signatory"), max_length=200, default="Director of Education"
+        _("certificate signatory"),
+        max_length=200,
+        blank=True,
+        help_text=_("The person who signs certificates, e.g. “Dana R. Whitfield, MD”."),
     )
     signatory_title = models.CharField(
-        _("signatory title"), max_length=200, default="SNMMI Clinical Trials Network"
+        _("signatory title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Their role, e.g. “Director of Education, SNMMI”."),
+    )
+    signature_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("signature image"),
+        help_text=_(
+            "A PNG or SVG of the signature, on a transparent or white background. New "
+            "certificates print it; certificates already issued keep the one they were given."
+        ),
     )
     contact_email = models.EmailField(_("contact email"), blank=True, default="")
 
@@ -73,6 +91,7 @@ class SiteSettings(BaseSiteSetting):
         FieldPanel("logo"),
         FieldPanel("signatory_name"),
         FieldPanel("signatory_title"),
+        FieldPanel("signature_image"),
         FieldPanel("contact_email"),
     ]
 

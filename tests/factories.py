@@ -72,15 +72,35 @@ CREDIT_NAMES = {
 }
 
 
+# Who may claim each type, as the seeding migrations and the demo curriculum set it.
+CREDIT_RULES = {
+    "AMA_PRA_1": {
+        "eligible_professions": ["physician"],
+        "activity_id_label": "ACCME activity ID",
+        "requires_disclosures": True,
+        "participation_statement": "This activity was designated for {amount} AMA PRA "
+        "Category 1 Credits™.",
+    },
+    "VOICE_CEH": {"eligible_professions": ["technologist"],
+                  "activity_id_label": "VOICE activity number"},
+    "CAMPEP_MPCEC": {"eligible_professions": ["physicist"],
+                     "activity_id_label": "CAMPEP course number"},
+}  # fmt: skip
+
+
 def credit_type(code="AMA_PRA_1"):
+    """The credit type with the tests' names and rules, whatever a migration seeded for it."""
     name, short_name = CREDIT_NAMES.get(code, (f"{code} credit", code))
-    obj, _ = CreditType.objects.get_or_create(
+    rules = {"eligible_professions": [], "activity_id_label": "", "requires_disclosures": False,
+             "participation_statement": "", **CREDIT_RULES.get(code, {})}  # fmt: skip
+    obj, _ = CreditType.objects.update_or_create(
         code=code,
         defaults={
             "name": name,
             "short_name": short_name,
             "statement": "{provider} designates this enduring material for a maximum of "
             "{amount} credits.",
+            **rules,
         },
     )
     return obj
@@ -138,9 +158,10 @@ def course(
         **fields,
     )
     page.credits = [
-        CourseCredit(credit_type=credit_type(code=type_code), hours=Decimal(hours))
-        for type_code, hours in credits
-    ]
+        CourseCredit(credit_type=credit_type(code=type_code), hours=Decimal(hours),
+                     activity_id=activity_id[0] if activity_id else "")
+        for type_code, hours, *activity_id in credits
+    ]  # fmt: skip
     page.live = publish
     parent.add_child(instance=page)
     if publish:

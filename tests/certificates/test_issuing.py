@@ -92,7 +92,8 @@ def test_certificate_keeps_what_it_said_when_the_course_changes(enrollment, gcp_
     certificate.refresh_from_db()
     assert certificate.course_title == "Ethics and GCP in Imaging Research"
     assert certificate.learner_name == "Jordan A. Learner, CNMT"
-    assert [c["hours"] for c in certificate.credits] == ["1.5", "1.5"]
+    assert [c["hours"] for c in certificate.credits] == ["1.5"]  # VOICE: a technologist
+    assert [c["hours"] for c in certificate.participation] == ["1.5"]  # AMA PRA: designated
 
 
 def test_gcp_certificate_expires_after_the_courses_validity(enrollment):

@@ -28,7 +28,7 @@ def test_verification_page_shows_a_valid_certificate(client, certificate):
     assert "Valid certificate" in body
     assert "Jordan A. Learner, CNMT" in body
     assert "CTN-101" in body
-    assert "1.5 AMA PRA Category 1 Credit" in body
+    assert "1.5 VOICE Continuing Education Hours" in body
 
 
 def test_revoked_certificate_shows_revoked_with_its_date(client, certificate, django_user_model):
@@ -118,7 +118,7 @@ def test_transcript_lists_certificates_and_credit_totals(client, certificate, le
     response = client.get("/certificates/transcript/")
     assert response.status_code == 200
     totals = {t["short_name"]: str(t["hours"]) for t in response.context["totals"]}
-    assert totals == {"CME": "1.5", "VOICE CEH": "1.5"}
+    assert totals == {"VOICE CEH": "1.5"}  # a technologist: no CME
     csv_response = client.get("/certificates/transcript/", {"format": "csv"})
     text = csv_response.content.decode()
     assert certificate.code in text

@@ -5,10 +5,11 @@ from html import unescape
 
 from django.contrib.auth.models import Group
 from django.test import TestCase
-from wagtail.models import GroupPagePermission, Page, Workflow
+from wagtail.models import GroupPagePermission, Page, Site, Workflow
 
 from courses.demo import load_demo_curriculum
 from courses.models import CoursePage, CreditType, ModulePage, ProgramPage
+from home.models import SiteSettings
 
 EXPECTED_COURSES = {
     "CTN-101", "CTN-201", "CTN-202", "CTN-301", "CTN-302", "CMIIT-101", "CMIIT-102", "CMIIT-103",
@@ -94,3 +95,40 @@ class DemoCurriculumTests(TestCase):
         assert load_demo_curriculum(log=lambda *_: None) == []
         assert Page.objects.count() == pages
         assert sum(p.revisions.count() for p in Page.objects.all()) == revisions
+
+
+class DemoAccreditationTests(TestCase):
+    """What an accreditor audits: identifiers, disclosures, who may claim what, the signatory."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_demo_curriculum(log=lambda *_: None)
+
+    def test_every_credit_carries_its_activity_identifier(self):
+        missing = [
+            (course.code, credit.credit_type.code)
+            for course in CoursePage.objects.all()
+            for credit in course.credits.select_related("credit_type")
+            if not credit.activity_id or not credit.credit_type.activity_id_label
+        ]
+        assert missing == []
+
+    def test_every_course_discloses_its_planners_and_faculty(self):
+        roles = {
+            course.code: {disclosure.role for disclosure in course.disclosures.all()}
+            for course in CoursePage.objects.all()
+        }
+        assert roles == {code: {"planner", "faculty", "reviewer"} for code in EXPECTED_COURSES}
+
+    def test_credit_types_say_who_may_claim_them(self):
+        eligible = {t.code: t.eligible_professions for t in CreditType.objects.all()}
+        assert eligible == {"AMA_PRA_1": ["physician"], "VOICE_CEH": ["technologist"],
+                            "CAMPEP_MPCEC": ["physicist"]}  # fmt: skip
+        assert "designated for {amount} AMA PRA Category 1 Credits™" in (
+            CreditType.objects.get(code="AMA_PRA_1").participation_statement
+        )
+
+    def test_the_site_has_a_named_signatory_with_a_signature(self):
+        site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+        assert site_settings.signatory_name == "Dana R. Whitfield, MD, PhD"
+        assert site_settings.signature_image is not None

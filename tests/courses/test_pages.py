@@ -26,6 +26,23 @@ def course_form(**overrides):
         "credits": inline_formset(
             [{"credit_type": str(factories.credit_type().pk), "hours": "1.00", "statement": ""}]
         ),
+        "disclosures": inline_formset(
+            [
+                {
+                    "name": "Dana Whitfield, MD",
+                    "role": "planner",
+                    "relationships": "",
+                    "mitigation": "",
+                },
+                {
+                    "name": "Lee Park, PhD",
+                    "role": "faculty",
+                    "relationships": "Acme Isotopes: consultant",
+                    "mitigation": "Content peer reviewed by a planner with no relationships.",
+                },
+            ]
+        ),
+        "commercial_support": "",
         "pass_mark": "80",
         "attempt_limit": "3",
         "certificate_validity_months": "",

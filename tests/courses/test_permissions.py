@@ -65,6 +65,18 @@ def edit_data(course, **changes):
             ],
             initial=course.credits.count(),
         ),  # fmt: skip
+        "disclosures": inline_formset(
+            [
+                {
+                    "name": "Dana Whitfield",
+                    "role": "planner",
+                    "relationships": "",
+                    "mitigation": "",
+                },
+                {"name": "Lee Park", "role": "faculty", "relationships": "", "mitigation": ""},
+            ]
+        ),  # fmt: skip
+        "commercial_support": "",
         "pass_mark": "75",
         "attempt_limit": "3",
         "certificate_validity_months": "",

@@ -159,7 +159,9 @@ def test_learner_transcript_lists_courses_certificates_and_credit_totals(admin_c
     from certificates import services
     from tests.certificates.conftest import completed_enrollment
 
-    learner = UserFactory(email="transcript@example.org", full_name="Tess Transcript")
+    # A physician: the course carries AMA PRA Category 1 credit only.
+    learner = UserFactory(email="transcript@example.org", full_name="Tess Transcript",
+                          profession="physician")  # fmt: skip
     enrollment = completed_enrollment(learner, catalog["gcp"])
     pending = services.create_pending_certificate(enrollment_id=enrollment.pk)
     certificate = services.issue_certificate(certificate_id=pending.pk)

@@ -4,12 +4,15 @@ Anonymous visitors, the owning learner, another learner, an instructor of anothe
 administrator each get what they should; a new route that names an object must join the table.
 """
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from certificates import services as certificate_services
+from certificates.models import Board, BoardCertification
 from courses.permissions import ensure_instructor_group
 from credentials import keys
 from enrollments import services
@@ -43,6 +46,9 @@ TABLE = {
                                       "other_instructor": 404, "admin": 200}),
     "certificates:renew": ("post", {"anonymous": LOGIN, "owner": 409, "other_learner": 404,
                                     "other_instructor": 404, "admin": 404}),
+    "certificates:board_remove": ("post", {"anonymous": LOGIN, "owner": 302,
+                                           "other_learner": 404, "other_instructor": 404,
+                                           "admin": 404}),
     "certificates_admin:revoke": ("get", {"anonymous": LOGIN, "owner": 403, "other_learner": 403,
                                           "other_instructor": 302, "admin": 200}),
     "certificates_admin:reissue": ("get", {"anonymous": LOGIN, "owner": 403,
@@ -110,6 +116,9 @@ def world(django_user_model, settings, tmp_path):
     other_instructor = UserFactory(email="cmiit.instructor@example.org")
     other_instructor.groups.add(Group.objects.get(name="CMIIT instructors"))
     first_module = course.get_children().specific().exclude(modulepage__quiz_kind="post_test")[0]
+    board = BoardCertification.objects.create(
+        user=owner, board=Board.objects.get(code="arrt"), cycle_start=datetime.date(2025, 3, 1)
+    )
     urls = {
         "enrollments:enroll": f"/learning/courses/{course.pk}/enroll/",
         "enrollments:complete_module":
@@ -123,6 +132,7 @@ def world(django_user_model, settings, tmp_path):
         "certificates:verify_pdf": f"/certificates/verify/{certificate.code}/pdf/",
         "certificates:download": f"/certificates/download/{certificate.code}/",
         "certificates:renew": f"/certificates/renew/{done.pk}/",
+        "certificates:board_remove": f"/certificates/boards/{board.pk}/remove/",
         "certificates_admin:revoke": f"/admin/certificate-actions/{certificate.pk}/revoke/",
         "certificates_admin:reissue": f"/admin/certificate-actions/{certificate.pk}/reissue/",
         "reports_export_download": f"/admin/learning-reports/exports/{export.pk}/download/",
