@@ -126,7 +126,9 @@ def test_credential_is_an_open_badge_with_the_certificates_achievement_and_hashe
     achievement = subject["achievement"]
     assert achievement["humanCode"] == "CTN-101"
     assert achievement["creditsAvailable"] == 1.5
-    assert "1.5 AMA PRA Category 1 Credit" in achievement["description"]
+    # A technologist claims VOICE hours; AMA PRA Category 1 Credit is a physician's to claim.
+    assert "1.5 VOICE Continuing Education Hours" in achievement["description"]
+    assert "AMA PRA" not in achievement["description"]
     assert "ICH E6(R3)" in achievement["criteria"]["narrative"]
     status = credential["credentialStatus"]
     assert status["type"] == "BitstringStatusListEntry"
