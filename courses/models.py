@@ -20,6 +20,7 @@ from accounts.models import Profession
 from courses import extension_points
 from courses.blocks import QuizStreamBlock
 from courses.fields import ChoiceListField
+from courses.statements import fill_statement, validate_statement
 from home.blocks import LessonStreamBlock
 
 # What a list of modules shows (title, link, minutes, quiz badge): no lesson or quiz content.
@@ -56,6 +57,7 @@ class CreditType(models.Model):
         _("default accreditation statement"),
         blank=True,
         help_text=_("May use {provider} and {amount}; a course's credit can override it."),
+        validators=[validate_statement],
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -337,7 +339,10 @@ class CourseCredit(Orderable):
     statement = models.TextField(
         _("accreditation statement"),
         blank=True,
-        help_text=_("Leave empty to use the credit type's statement."),
+        help_text=_(
+            "Leave empty to use the credit type's statement. May use {provider} and {amount}."
+        ),
+        validators=[validate_statement],
     )
 
     panels = [FieldPanel("credit_type"), FieldPanel("hours"), FieldPanel("statement")]
@@ -363,10 +368,7 @@ class CourseCredit(Orderable):
 
     def statement_for(self, provider: str) -> str:
         template = self.statement or self.credit_type.statement
-        try:
-            return template.format(provider=provider, amount=_hours(self.hours))
-        except (KeyError, IndexError, ValueError):
-            return template
+        return fill_statement(template, provider=provider, amount=_hours(self.hours))
 
 
 def _hours(value: Decimal) -> str:
