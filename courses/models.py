@@ -204,7 +204,14 @@ class CoursePage(Page):
         _("ICH E6 revision"), max_length=20, blank=True, help_text=_("e.g. E6(R3)")
     )
     prerequisites = ParentalManyToManyField(
-        "courses.CoursePage", blank=True, related_name="required_by", symmetrical=False
+        "courses.CoursePage",
+        blank=True,
+        related_name="required_by",
+        symmetrical=False,
+        help_text=_(
+            "Courses a learner completes first. A prerequisite counts only once it is published: "
+            "until then learners neither see it nor need it."
+        ),
     )
     enrollment_open = models.BooleanField(_("enrollment open"), default=True)
     evaluation_required = models.BooleanField(
@@ -291,6 +298,8 @@ class CoursePage(Page):
         )
 
     def get_prerequisites(self):
+        """The prerequisites that count: live ones. A draft (or unpublished) prerequisite is
+        ignored until it is live, by the course page and by enrollment alike."""
         # Through the ids: in a preview, ``prerequisites`` is modelcluster's in-memory queryset.
         ids = [course.pk for course in self.prerequisites.all()]
         return (
