@@ -20,6 +20,7 @@ from accounts.models import Profession
 from courses import extension_points
 from courses.blocks import QuizStreamBlock
 from courses.fields import ChoiceListField
+from courses.permissions import permitted_page_paths, within
 from courses.statements import fill_statement, validate_statement
 from home.blocks import LessonStreamBlock
 
@@ -124,8 +125,25 @@ CoursePageManager = PageManager.from_queryset(CoursePageQuerySet)
 
 
 class CoursePageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An instructor picks prerequisites among their own programs' courses and sees no other
+        # title; a prerequisite an administrator chose elsewhere is kept as it is (see clean).
+        field = self.fields.get("prerequisites")
+        paths = permitted_page_paths(self.for_user) if self.for_user else []
+        self._hidden_prerequisites = []
+        if field is not None and paths is not None:
+            field.queryset = field.queryset.filter(within(paths))
+            if self.instance.pk:
+                chosen = [course.pk for course in self.instance.prerequisites.all()]
+                self._hidden_prerequisites = list(
+                    CoursePage.objects.filter(pk__in=chosen).exclude(within(paths))
+                )
+
     def clean(self):
         cleaned = super().clean()
+        if "prerequisites" in cleaned and self._hidden_prerequisites:
+            cleaned["prerequisites"] = list(cleaned["prerequisites"]) + self._hidden_prerequisites
         release = cleaned.get("release_date")
         termination = cleaned.get("termination_date")
         review = cleaned.get("last_review_date")
