@@ -2,7 +2,7 @@ from django.urls import include, path
 from wagtail import hooks
 
 from certificates import page_hooks
-from certificates.admin_views import CertificateViewSet, admin_urlpatterns
+from certificates.admin_views import CertificateViewSet, ExpiryReminderViewSet, admin_urlpatterns
 from courses import extension_points
 
 hooks.register(extension_points.DASHBOARD, page_hooks.dashboard)
@@ -11,6 +11,11 @@ hooks.register(extension_points.DASHBOARD, page_hooks.dashboard)
 @hooks.register("register_admin_viewset")
 def register_certificate_viewset():
     return CertificateViewSet("certificate_admin")
+
+
+@hooks.register("register_admin_viewset")
+def register_expiry_reminder_viewset():
+    return ExpiryReminderViewSet("expiry_reminder_admin")
 
 
 @hooks.register("register_admin_urls")
