@@ -130,7 +130,7 @@ class CoursePageForm(WagtailAdminPageForm):
         # An instructor picks prerequisites among their own programs' courses and sees no other
         # title; a prerequisite an administrator chose elsewhere is kept as it is (see clean).
         field = self.fields.get("prerequisites")
-        paths = permitted_page_paths(self.for_user) if self.for_user else []
+        paths = permitted_page_paths(self.for_user) if self.for_user is not None else None
         self._hidden_prerequisites = []
         if field is not None and paths is not None:
             field.queryset = field.queryset.filter(within(paths))
