@@ -15,7 +15,12 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from accounts.models import User
-from certificates.constants import REMINDER_DAYS, RENEWAL_WINDOW_DAYS
+from certificates.constants import (
+    REMINDER_DAYS,
+    REMINDER_MAX_ATTEMPTS,
+    REMINDER_SENDING_TIMEOUT_MINUTES,
+    RENEWAL_WINDOW_DAYS,
+)
 from certificates.models import (
     Certificate,
     CertificateEvent,
@@ -33,8 +38,6 @@ from infrastructure.tasks import PartialFailure
 
 logger = logging.getLogger(__name__)
 
-REMINDER_MAX_ATTEMPTS = 8
-REMINDER_SENDING_TIMEOUT = timedelta(minutes=15)
 MAIL_ERRORS = (smtplib.SMTPException, OSError)  # refused, unreachable, timed out
 MAIL_NOT_SENT = "Mail not sent:"
 
@@ -398,12 +401,15 @@ def send_expiry_reminders(*, today: date | None = None) -> int:
 
 def _claim_reminder(reminder_id: int) -> bool:
     """Take a reminder to send (a conditional UPDATE: two runs never send one twice). A reminder
-    left "sending" by a worker that died is taken again after REMINDER_SENDING_TIMEOUT."""
+    left "sending" by a worker that died is taken again after REMINDER_SENDING_TIMEOUT_MINUTES."""
     now = timezone.now()
     claimable = Q(
         status__in=[ReminderStatus.PENDING, ReminderStatus.FAILED],
         attempts__lt=REMINDER_MAX_ATTEMPTS,
-    ) | Q(status=ReminderStatus.SENDING, last_attempt_at__lt=now - REMINDER_SENDING_TIMEOUT)
+    ) | Q(
+        status=ReminderStatus.SENDING,
+        last_attempt_at__lt=now - timedelta(minutes=REMINDER_SENDING_TIMEOUT_MINUTES),
+    )
     return bool(
         ExpiryReminder.objects.filter(claimable, pk=reminder_id).update(
             status=ReminderStatus.SENDING, attempts=F("attempts") + 1, last_attempt_at=now

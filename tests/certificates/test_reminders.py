@@ -10,6 +10,7 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.utils import timezone
 
 from certificates import services, tasks
+from certificates.constants import REMINDER_MAX_ATTEMPTS
 from certificates.models import (
     Certificate,
     CertificateEvent,
@@ -108,13 +109,13 @@ def test_one_failed_mail_does_not_stop_the_others(settings, course):
 def test_a_reminder_is_given_up_after_its_attempts(settings, course):
     expiring_certificate(course, "learner@example.org")
     settings.EMAIL_BACKEND = FAILING_BACKEND
-    for _ in range(services.REMINDER_MAX_ATTEMPTS):
+    for _ in range(REMINDER_MAX_ATTEMPTS):
         with pytest.raises(PartialFailure):
             services.send_expiry_reminders()
 
     assert services.send_expiry_reminders() == 0  # no more tries, and no new failure
     reminder = ExpiryReminder.objects.get()
-    assert (reminder.status, reminder.attempts) == ("failed", services.REMINDER_MAX_ATTEMPTS)
+    assert (reminder.status, reminder.attempts) == ("failed", REMINDER_MAX_ATTEMPTS)
 
 
 def test_the_periodic_task_retries_with_backoff_when_a_mail_fails(settings, course):
@@ -163,3 +164,21 @@ def test_administrators_see_failed_reminders_with_their_error(client, settings, 
     assert "Connection unexpectedly closed" in body
     assert "Failed" in body
     assert client.get("/admin/expiry-reminders/add/").status_code in (302, 403, 404)
+
+
+def test_a_reminder_left_sending_by_a_dead_worker_is_taken_again_later(course):
+    certificate = expiring_certificate(course, "learner@example.org")
+    reminder = ExpiryReminder.objects.create(
+        certificate=certificate, days_before=90, status=ReminderStatus.SENDING, attempts=1,
+        last_attempt_at=timezone.now() - timedelta(minutes=5),
+    )  # fmt: skip
+    mail.outbox.clear()
+
+    assert services.send_expiry_reminders() == 0  # another run may still be sending it
+
+    ExpiryReminder.objects.filter(pk=reminder.pk).update(
+        last_attempt_at=timezone.now() - timedelta(hours=1)
+    )
+    assert services.send_expiry_reminders() == 1
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.attempts, len(mail.outbox)) == ("sent", 2, 1)
