@@ -21,7 +21,13 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from certificates import services
 from certificates.constants import EXPIRY_HORIZON_DAYS
 from certificates.forms import ReasonForm
-from certificates.models import Board, Certificate, CertificateStatus
+from certificates.models import (
+    Board,
+    Certificate,
+    CertificateStatus,
+    ExpiryReminder,
+    ReminderStatus,
+)
 from courses.models import CoursePage
 
 
@@ -192,3 +198,50 @@ class BoardViewSet(SnippetViewSet):
     ordering = ["sort_order", "name"]
     form_fields = ["code", "name", "for_whom", "credits_required", "cycle_months",
                    "cycle_anchor", "accepted_credit_types", "note", "sort_order"]  # fmt: skip
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Rows a task writes: administrators look, nobody types them in, edits or deletes them."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+
+class ExpiryReminderFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(choices=ReminderStatus.choices)
+
+    class Meta:
+        model = ExpiryReminder
+        fields = ["status", "days_before"]
+
+
+class ExpiryReminderIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("certificate")
+
+
+class ExpiryReminderViewSet(ModelViewSet):
+    """Every expiry reminder and whether its mail went out: a failed one shows its last error."""
+
+    model = ExpiryReminder
+    icon = "mail"
+    menu_label = _("Expiry reminders")
+    menu_order = 260
+    add_to_admin_menu = True
+    url_prefix = "expiry-reminders"
+    index_view_class = ExpiryReminderIndexView
+    inspect_view_enabled = True
+    permission_policy = ReadOnlyPermissionPolicy(ExpiryReminder)
+    filterset_class = ExpiryReminderFilterSet
+    form_fields = ["status"]  # required by ModelViewSet; the policy allows no add or edit
+    list_display = [
+        "certificate", "days_before", "status", "attempts", "last_attempt_at", "sent_at",
+        "last_error",
+    ]  # fmt: skip
+    ordering = ["-last_attempt_at", "-pk"]
+    inspect_view_fields = [
+        "certificate", "days_before", "status", "attempts", "last_attempt_at", "sent_at",
+        "last_error",
+    ]  # fmt: skip

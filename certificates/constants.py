@@ -11,3 +11,9 @@ EXPIRY_HORIZON_DAYS = 90
 
 # An expiry reminder goes when a certificate reaches each of these many days before it expires.
 REMINDER_DAYS = (90, 30, 7)
+
+# A reminder whose mail keeps failing is tried this many times in all, then left failed.
+REMINDER_MAX_ATTEMPTS = 8
+
+# A reminder left "sending" (its worker died mid-mail) is taken again after this many minutes.
+REMINDER_SENDING_TIMEOUT_MINUTES = 15

@@ -246,14 +246,38 @@ class CertificateEvent(models.Model):
         return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
 
 
-class ExpiryReminder(models.Model):
-    """A reminder sent N days before expiry; the unique constraint makes each one once."""
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
 
-    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="reminders")
-    days_before = models.PositiveSmallIntegerField()
-    sent_at = models.DateTimeField(auto_now_add=True)
+
+class ExpiryReminder(models.Model):
+    """A reminder N days before expiry; the unique constraint makes each one once.
+
+    A row is created before the mail goes out and marked sent only once it has: a mail that fails
+    leaves it failed, with the error, for the next run (and an administrator) to see.
+    """
+
+    certificate = models.ForeignKey(
+        Certificate,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("certificate"),
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before expiry"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("expiry reminder")
+        verbose_name_plural = _("expiry reminders")
         constraints = [
             models.UniqueConstraint(
                 fields=["certificate", "days_before"], name="one_reminder_per_threshold"

@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+import smtplib
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -9,13 +10,18 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from wagtail.models import Site
 
 from accounts.models import User
-from certificates.constants import REMINDER_DAYS, RENEWAL_WINDOW_DAYS
+from certificates.constants import (
+    REMINDER_DAYS,
+    REMINDER_MAX_ATTEMPTS,
+    REMINDER_SENDING_TIMEOUT_MINUTES,
+    RENEWAL_WINDOW_DAYS,
+)
 from certificates.models import (
     Board,
     BoardCertification,
@@ -26,6 +32,7 @@ from certificates.models import (
     CertificateSignature,
     CertificateStatus,
     ExpiryReminder,
+    ReminderStatus,
 )
 from certificates.pdf import RenderError, render_certificate_pdf
 from courses.models import CoursePage
@@ -33,8 +40,12 @@ from enrollments import services as enrollment_services
 from enrollments.models import Enrollment, EnrollmentStatus
 from home.models import SiteSettings
 from infrastructure.caching import bump_user, bump_version
+from infrastructure.tasks import PartialFailure
 
 logger = logging.getLogger(__name__)
+
+MAIL_ERRORS = (smtplib.SMTPException, OSError)  # refused, unreachable, timed out
+MAIL_NOT_SENT = "Mail not sent:"
 
 
 class CertificateError(Exception):
@@ -289,6 +300,9 @@ def send_issued_email(*, certificate_id: int) -> bool:
         Certificate.objects.filter(pk=certificate_id).update(emailed_at=None)
         raise
     CertificateEvent.objects.create(certificate=certificate, action="emailed", note=user.email)
+    Certificate.objects.filter(pk=certificate_id, last_error__startswith=MAIL_NOT_SENT).update(
+        last_error=""
+    )
     return True
 
 
@@ -393,14 +407,33 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
         status=CertificateStatus.ISSUED, emailed_at__isnull=True,
         issued_at__lt=stale_before,
     ).values_list("pk", flat=True)[:500]  # fmt: skip
-    mailed = sum(1 for pk in unsent if send_issued_email(certificate_id=pk))
+    mailed = 0
+    failed = 0
+    for pk in unsent:
+        try:
+            mailed += send_issued_email(certificate_id=pk)
+        except MAIL_ERRORS as error:  # left unsent (emailed_at empty) with its error shown
+            logger.warning("Certificate %s mail not sent: %r", pk, error)
+            Certificate.objects.filter(pk=pk).update(
+                last_error=f"{MAIL_NOT_SENT} {type(error).__name__}: {error}"[:2000]
+            )
+            failed += 1
+    if failed:
+        raise PartialFailure(f"{failed} certificate mail(s) not sent; {mailed} sent")
     return {"created": created, "requeued": requeued, "mailed": mailed}
 
 
 def send_expiry_reminders(*, today: date | None = None) -> int:
-    """One mail per certificate at the tightest of 90, 30 and 7 days it has reached."""
+    """One mail per certificate at the tightest of 90, 30 and 7 days it has reached.
+
+    A reminder is recorded sent only once its mail has gone out. A mail that fails leaves its row
+    failed, with the error, and every other reminder is still tried; the failed ones are tried
+    again by the task's retries and the next runs, at most REMINDER_MAX_ATTEMPTS times. Raises
+    PartialFailure at the end when any failed. Returns how many were sent.
+    """
     today = today or timezone.localdate()
     sent = 0
+    failed = 0
     horizon = today + timedelta(days=max(REMINDER_DAYS))
     candidates = Certificate.objects.expiring_between(today, horizon).select_related(
         "enrollment__user"
@@ -408,28 +441,27 @@ def send_expiry_reminders(*, today: date | None = None) -> int:
     for certificate in candidates:
         days_left = (certificate.expires_on - today).days
         threshold = min(days for days in REMINDER_DAYS if days_left <= days)
-        try:
-            with transaction.atomic():
-                ExpiryReminder.objects.create(certificate=certificate, days_before=threshold)
-        except IntegrityError:
+        reminder, _ = ExpiryReminder.objects.get_or_create(
+            certificate=certificate, days_before=threshold
+        )
+        if not _claim_reminder(reminder.pk):
             continue
-        user = certificate.enrollment.user
-        send_mail(
-            subject=f"Your {certificate.course_code} certificate expires in {days_left} days",
-            message=render_to_string(
-                "certificates/email/expiry_reminder.txt",
-                {
-                    "certificate": certificate,
-                    "user": user,
-                    "days_left": days_left,
-                    "site_url": settings.SITE_URL,
-                },
-            ),  # fmt: skip
-            from_email=None,
-            recipient_list=[user.email],
+        try:
+            _mail_expiry_reminder(certificate, days_left)
+        except MAIL_ERRORS as error:  # record it, go on with the others
+            logger.warning("Expiry reminder %s not sent: %r", reminder.pk, error)
+            ExpiryReminder.objects.filter(pk=reminder.pk).update(
+                status=ReminderStatus.FAILED, last_error=f"{type(error).__name__}: {error}"[:2000]
+            )
+            failed += 1
+            continue
+        ExpiryReminder.objects.filter(pk=reminder.pk).update(
+            status=ReminderStatus.SENT, sent_at=timezone.now(), last_error=""
         )
         CertificateEvent.objects.create(certificate=certificate, action=f"reminder_{threshold}")
         sent += 1
+    if failed:
+        raise PartialFailure(f"{failed} expiry reminder(s) not sent; {sent} sent")
     return sent
 
 
@@ -458,3 +490,39 @@ def remove_board_certification(*, user: User, certification_id: int) -> None:
     if not deleted:
         raise CertificateError("No such certification.")
     bump_user(user.pk)
+
+
+def _claim_reminder(reminder_id: int) -> bool:
+    """Take a reminder to send (a conditional UPDATE: two runs never send one twice). A reminder
+    left "sending" by a worker that died is taken again after REMINDER_SENDING_TIMEOUT_MINUTES."""
+    now = timezone.now()
+    claimable = Q(
+        status__in=[ReminderStatus.PENDING, ReminderStatus.FAILED],
+        attempts__lt=REMINDER_MAX_ATTEMPTS,
+    ) | Q(
+        status=ReminderStatus.SENDING,
+        last_attempt_at__lt=now - timedelta(minutes=REMINDER_SENDING_TIMEOUT_MINUTES),
+    )
+    return bool(
+        ExpiryReminder.objects.filter(claimable, pk=reminder_id).update(
+            status=ReminderStatus.SENDING, attempts=F("attempts") + 1, last_attempt_at=now
+        )
+    )
+
+
+def _mail_expiry_reminder(certificate: Certificate, days_left: int) -> None:
+    user = certificate.enrollment.user
+    send_mail(
+        subject=f"Your {certificate.course_code} certificate expires in {days_left} days",
+        message=render_to_string(
+            "certificates/email/expiry_reminder.txt",
+            {
+                "certificate": certificate,
+                "user": user,
+                "days_left": days_left,
+                "site_url": settings.SITE_URL,
+            },
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )

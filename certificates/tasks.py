@@ -5,6 +5,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
 from certificates import services
+from infrastructure.tasks import PERIODIC_TASK_RETRY
 
 TRANSIENT = (OperationalError, InterfaceError, DatabaseError, BrokerError, ConnectionError)
 
@@ -25,11 +26,16 @@ def issue_certificate(certificate_id: int) -> str:
     return services.issue_certificate(certificate_id=certificate_id).status
 
 
-@shared_task(name="certificates.sweep", soft_time_limit=240, time_limit=300)
+@shared_task(name="certificates.sweep", soft_time_limit=240, time_limit=300, **PERIODIC_TASK_RETRY)
 def sweep_certificates() -> dict[str, int]:
     return services.sweep()
 
 
-@shared_task(name="certificates.send_expiry_reminders", soft_time_limit=600, time_limit=900)
+@shared_task(
+    name="certificates.send_expiry_reminders",
+    soft_time_limit=600,
+    time_limit=900,
+    **PERIODIC_TASK_RETRY,
+)
 def send_expiry_reminders() -> int:
     return services.send_expiry_reminders()

@@ -3,7 +3,12 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from certificates import page_hooks
-from certificates.admin_views import BoardViewSet, CertificateViewSet, admin_urlpatterns
+from certificates.admin_views import (
+    BoardViewSet,
+    CertificateViewSet,
+    ExpiryReminderViewSet,
+    admin_urlpatterns,
+)
 from courses import extension_points
 
 hooks.register(extension_points.DASHBOARD, page_hooks.dashboard)
@@ -13,6 +18,11 @@ register_snippet(BoardViewSet)
 @hooks.register("register_admin_viewset")
 def register_certificate_viewset():
     return CertificateViewSet("certificate_admin")
+
+
+@hooks.register("register_admin_viewset")
+def register_expiry_reminder_viewset():
+    return ExpiryReminderViewSet("expiry_reminder_admin")
 
 
 @hooks.register("register_admin_urls")

@@ -21,6 +21,8 @@ from accounts.models import Profession
 from courses import extension_points
 from courses.blocks import QuizStreamBlock
 from courses.fields import ChoiceListField
+from courses.permissions import permitted_page_paths, within
+from courses.statements import fill_statement, validate_statement
 from home.blocks import LessonStreamBlock
 
 # What a list of modules shows (title, link, minutes, quiz badge): no lesson or quiz content.
@@ -72,6 +74,7 @@ class CreditType(models.Model):
         _("default accreditation statement"),
         blank=True,
         help_text=_("May use {provider} and {amount}; a course's credit can override it."),
+        validators=[validate_statement],
     )
     participation_statement = models.TextField(
         _("statement for other professions"),
@@ -81,6 +84,7 @@ class CreditType(models.Model):
             "AMA PRA Category 1: a certificate of participation). May use {provider} and "
             "{amount}. Leave empty to print nothing for them."
         ),
+        validators=[validate_statement],
     )
     activity_id_label = models.CharField(
         _("activity identifier label"),
@@ -174,8 +178,25 @@ CoursePageManager = PageManager.from_queryset(CoursePageQuerySet)
 
 
 class CoursePageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An instructor picks prerequisites among their own programs' courses and sees no other
+        # title; a prerequisite an administrator chose elsewhere is kept as it is (see clean).
+        field = self.fields.get("prerequisites")
+        paths = permitted_page_paths(self.for_user) if self.for_user is not None else None
+        self._hidden_prerequisites = []
+        if field is not None and paths is not None:
+            field.queryset = field.queryset.filter(within(paths))
+            if self.instance.pk:
+                chosen = [course.pk for course in self.instance.prerequisites.all()]
+                self._hidden_prerequisites = list(
+                    CoursePage.objects.filter(pk__in=chosen).exclude(within(paths))
+                )
+
     def clean(self):
         cleaned = super().clean()
+        if "prerequisites" in cleaned and self._hidden_prerequisites:
+            cleaned["prerequisites"] = list(cleaned["prerequisites"]) + self._hidden_prerequisites
         release = cleaned.get("release_date")
         termination = cleaned.get("termination_date")
         review = cleaned.get("last_review_date")
@@ -308,7 +329,14 @@ class CoursePage(Page):
         ),
     )
     prerequisites = ParentalManyToManyField(
-        "courses.CoursePage", blank=True, related_name="required_by", symmetrical=False
+        "courses.CoursePage",
+        blank=True,
+        related_name="required_by",
+        symmetrical=False,
+        help_text=_(
+            "Courses a learner completes first. A prerequisite counts only once it is published: "
+            "until then learners neither see it nor need it."
+        ),
     )
     enrollment_open = models.BooleanField(_("enrollment open"), default=True)
     evaluation_required = models.BooleanField(
@@ -409,6 +437,8 @@ class CoursePage(Page):
         )
 
     def get_prerequisites(self):
+        """The prerequisites that count: live ones. A draft (or unpublished) prerequisite is
+        ignored until it is live, by the course page and by enrollment alike."""
         # Through the ids: in a preview, ``prerequisites`` is modelcluster's in-memory queryset.
         ids = [course.pk for course in self.prerequisites.all()]
         return (
@@ -459,7 +489,10 @@ class CourseCredit(Orderable):
     statement = models.TextField(
         _("accreditation statement"),
         blank=True,
-        help_text=_("Leave empty to use the credit type's statement."),
+        help_text=_(
+            "Leave empty to use the credit type's statement. May use {provider} and {amount}."
+        ),
+        validators=[validate_statement],
     )
     activity_id = models.CharField(
         _("activity identifier"),
@@ -499,14 +532,11 @@ class CourseCredit(Orderable):
 
     def statement_for(self, provider: str) -> str:
         template = self.statement or self.credit_type.statement
-        try:
-            return template.format(provider=provider, amount=_hours(self.hours))
-        except (KeyError, IndexError, ValueError):
-            return template
+        return fill_statement(template, provider=provider, amount=_hours(self.hours))
 
     def participation_statement_for(self, provider: str) -> str:
         """The statement other professions receive; placeholders are replaced, never formatted."""
-        return _fill(
+        return fill_statement(
             self.credit_type.participation_statement, provider=provider, amount=_hours(self.hours)
         )
 
@@ -548,10 +578,6 @@ class CourseDisclosure(Orderable):
         super().clean()
         if self.relationships.strip() and not self.mitigation.strip():
             raise ValidationError({"mitigation": _("Say how the relationships were mitigated.")})
-
-
-def _fill(template: str, *, provider: str, amount: str) -> str:
-    return template.replace("{provider}", provider).replace("{amount}", amount)
 
 
 def _hours(value: Decimal) -> str:

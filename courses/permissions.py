@@ -1,6 +1,7 @@
 """Per-program instructor groups and the "Course review" workflow."""
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 from wagtail.models import (
     Collection,
     CollectionViewRestriction,
@@ -81,3 +82,42 @@ def ensure_review_workflow(root: Page) -> Workflow:
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=root, defaults={"workflow": workflow})
     return workflow
+
+
+def permitted_page_paths(user) -> list[str] | None:
+    """The tree paths of the pages ``user`` was given permissions on (an instructor: their
+    programs); None for an administrator, who sees every page."""
+    if user.is_superuser:
+        return None
+    return sorted(
+        set(
+            GroupPagePermission.objects.filter(group__user=user).values_list(
+                "page__path", flat=True
+            )
+        )
+    )
+
+
+def within(paths: list[str], prefix: str = "") -> Q:
+    """Pages at or under any of ``paths`` (none when ``paths`` is empty)."""
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{prefix}path__startswith": path})
+    return condition
+
+
+def scope_pages_for_user(pages, user):
+    """``pages`` narrowed to what ``user`` may see in choosers and reports: their programs'
+    pages and the ancestors leading to them (Root, Home)."""
+    paths = permitted_page_paths(user)
+    if paths is None:
+        return pages
+    ancestors = {
+        path[:end] for path in paths for end in range(Page.steplen, len(path), Page.steplen)
+    }
+    return pages.filter(within(paths) | Q(path__in=ancestors))
+
+
+def scope_page_chooser(pages, request):
+    """``construct_page_chooser_queryset``: an instructor chooses among their program's pages."""
+    return scope_pages_for_user(pages, request.user)

@@ -1,5 +1,8 @@
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from courses.permissions import scope_page_chooser
 from courses.views_admin import CreditTypeViewSet
 
 register_snippet(CreditTypeViewSet)
+hooks.register("construct_page_chooser_queryset", scope_page_chooser)

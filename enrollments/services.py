@@ -84,9 +84,9 @@ def enrollment_blockers(*, user: User, course: CoursePage) -> list[str]:
         reasons.append(_("This course is not published."))
     if not course.enrollment_open:
         reasons.append(_("Enrollment in this course is closed."))
-    required = CoursePage.objects.filter(
-        pk__in=[prerequisite.pk for prerequisite in course.prerequisites.all()]
-    ).only("id", "code", "title")
+    # Only live prerequisites count (as on the course page): a draft one is ignored until it is
+    # published, so it neither locks the course nor shows its title to learners.
+    required = course.get_prerequisites()
     done = set(
         Enrollment.objects.filter(user=user, status=EnrollmentStatus.COMPLETED).values_list(
             "course_id", flat=True

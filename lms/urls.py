@@ -3,8 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses.views_admin import ProgramPageTypesUsageReportView
 from infrastructure.health import healthz
 
 # A database outage answers 503 (try again), not 500: infrastructure/errors.py.
@@ -13,6 +15,15 @@ handler500 = "infrastructure.errors.server_error"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
+    # Wagtail's "Page types usage" names other programs' drafts: ours counts an instructor's own.
+    path(
+        "admin/reports/page-types-usage/",
+        require_admin_access(ProgramPageTypesUsageReportView.as_view()),
+    ),
+    path(
+        "admin/reports/page-types-usage/results/",
+        require_admin_access(ProgramPageTypesUsageReportView.as_view(results_only=True)),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),
