@@ -77,7 +77,7 @@ def test_plain_statements_and_unpaired_braces_are_accepted():
 
 
 def test_credit_type_editor_refuses_attribute_access_and_changes_nothing(admin_client, course):
-    credit_type = CreditType.objects.get()
+    credit_type = course.credits.get().credit_type
     before = credit_type.statement
     response = admin_client.post(
         f"/admin/snippets/courses/credittype/edit/{credit_type.pk}/",
@@ -89,6 +89,24 @@ def test_credit_type_editor_refuses_attribute_access_and_changes_nothing(admin_c
     assert "Unknown placeholder {provider.__class__}" in response.content.decode()
     credit_type.refresh_from_db()
     assert credit_type.statement == before
+
+
+def test_credit_type_editor_refuses_a_format_spec_in_the_participation_statement(
+    admin_client, course
+):
+    credit_type = course.credits.get().credit_type
+    before = credit_type.participation_statement
+    response = admin_client.post(
+        f"/admin/snippets/courses/credittype/edit/{credit_type.pk}/",
+        {"code": credit_type.code, "name": credit_type.name, "short_name": "CME",
+         "professions": "", "statement": "", "sort_order": "0",
+         "participation_statement": "{provider:>1000000}"},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert "Unknown placeholder {provider:&gt;1000000}" in response.content.decode()
+    credit_type.refresh_from_db()
+    assert credit_type.participation_statement == before
 
 
 def test_course_preview_refuses_a_format_spec_in_a_credit_statement(admin_client, course):
