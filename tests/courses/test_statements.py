@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from courses.models import CourseCredit, CreditType
+from courses.models import CourseCredit
 from courses.statements import fill_statement, validate_statement
 from tests.accounts.factories import UserFactory
 from tests.courses import factories
