@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks as wagtail_blocks
@@ -151,6 +152,7 @@ class ProgramPage(Page):
         return (
             CoursePage.objects.live()
             .public()
+            .current_editions()
             .child_of(self)
             .defer_streamfields()
             .with_card_data()
@@ -172,6 +174,10 @@ class CoursePageQuerySet(PageQuerySet):
 
     def with_audience(self, profession: str):
         return self.filter(audience__contains=f",{profession},")
+
+    def current_editions(self):
+        """Leave out every course a live newer edition replaces: the catalog lists only those."""
+        return self.exclude(next_editions__live=True)
 
 
 CoursePageManager = PageManager.from_queryset(CoursePageQuerySet)
@@ -339,6 +345,31 @@ class CoursePage(Page):
         ),
     )
     enrollment_open = models.BooleanField(_("enrollment open"), default=True)
+    previous_edition = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("previous edition"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next_editions",
+        help_text=_(
+            'Set by "New edition". Once this edition is published, the catalog lists it instead '
+            "of the previous one, which stays open to its enrolled learners until its "
+            "termination date."
+        ),
+    )
+    refresher_for = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("Refresher of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="refreshers",
+        help_text=_(
+            "A GCP refresher: completing it renews the certificate of that course (any edition) "
+            "for a learner whose certificate is expiring or covers an older ICH E6 revision."
+        ),
+    )
     evaluation_required = models.BooleanField(
         _("evaluation required"),
         default=True,
@@ -406,6 +437,10 @@ class CoursePage(Page):
             ],
             heading=_("Enrollment"),
         ),
+        MultiFieldPanel(
+            [FieldPanel("previous_edition", read_only=True), FieldPanel("refresher_for")],
+            heading=_("Editions and refreshers"),
+        ),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("code", boost=3),
@@ -426,6 +461,11 @@ class CoursePage(Page):
 
     def __str__(self):
         return f"{self.code} {self.title}"
+
+    def is_closed_to_learners(self, today: datetime.date | None = None) -> bool:
+        """A replaced edition serves its enrolled learners only until its termination date."""
+        today = today or timezone.localdate()
+        return self.termination_date < today and self.next_editions.filter(live=True).exists()
 
     def get_modules(self):
         return (

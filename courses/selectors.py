@@ -1,6 +1,9 @@
 """Reads that span the catalog: the filtered, searchable list of courses."""
 
+import re
 from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
 
 from courses.models import CoursePage, ModulePage, ProgramPage
 
@@ -30,7 +33,9 @@ def catalog(filters: CatalogFilters, *, module_limit: int = 10) -> CatalogResult
     A search asks Wagtail's search backend once for courses and once for modules; the filters then
     narrow in the database, so the page costs the same queries whatever the catalog's size.
     """
-    courses = CoursePage.objects.live().public().defer_streamfields().with_card_data()
+    courses = (
+        CoursePage.objects.live().public().current_editions().defer_streamfields().with_card_data()
+    )
     if filters.program:
         program = ProgramPage.objects.live().filter(code__iexact=filters.program).first()
         courses = courses.child_of(program) if program else courses.none()
@@ -62,3 +67,68 @@ def catalog(filters: CatalogFilters, *, module_limit: int = 10) -> CatalogResult
     shown = {course.pk for course in courses}
     module_hits = [(module, course) for module, course in module_hits if course.pk in shown]
     return CatalogResult(courses=courses, module_hits=module_hits)
+
+
+def revision_key(revision: str) -> tuple:
+    """Orders ICH E6 revisions: E6(R2) < E6(R3); an empty revision sorts first."""
+    return tuple(int(part) for part in re.findall(r"\d+", revision or ""))
+
+
+@dataclass(frozen=True)
+class EditionFamilies:
+    """Which courses are editions of one course, and what each family's current edition covers.
+
+    ``root`` maps a course id to its first edition's id; a refresher maps to the root of the
+    course it refreshes, so its certificates count for that course.
+    """
+
+    root: dict
+    current_revision: dict  # root id -> the ICH E6 revision of the newest live edition
+
+    def root_of(self, course_id: int) -> int:
+        return self.root.get(course_id, course_id)
+
+
+def edition_families() -> EditionFamilies:
+    """Every course's family, from one query (the catalog is small; certificates are not)."""
+    rows = {
+        row["id"]: row
+        for row in CoursePage.objects.values(
+            "id", "previous_edition_id", "refresher_for_id", "live", "ich_e6_revision"
+        )
+    }
+
+    def first_edition(course_id: int) -> int:
+        seen = set()
+        while rows[course_id]["previous_edition_id"] in rows and course_id not in seen:
+            seen.add(course_id)
+            course_id = rows[course_id]["previous_edition_id"]
+        return course_id
+
+    root = {}
+    for course_id, row in rows.items():
+        target = row["refresher_for_id"] if row["refresher_for_id"] in rows else course_id
+        root[course_id] = first_edition(target)
+    current: dict[int, str] = {}
+    for course_id, row in rows.items():
+        if row["live"] and not row["refresher_for_id"] and row["ich_e6_revision"]:
+            family = root[course_id]
+            if revision_key(row["ich_e6_revision"]) > revision_key(current.get(family, "")):
+                current[family] = row["ich_e6_revision"]
+    return EditionFamilies(root=root, current_revision=current)
+
+
+def closed_edition_denial(request, module, *, course):
+    """``MODULE_ACCESS_DENIAL``: a replaced edition closes at its termination date (no query
+    before that date)."""
+    from courses.extension_points import AccessDenial
+
+    if course.is_closed_to_learners():
+        return AccessDenial(
+            reason="edition_closed",
+            message=_(
+                "This edition's termination date has passed and a newer edition replaces it; "
+                "your completed work and certificates are unchanged."
+            ),
+        )
+    return None

@@ -84,6 +84,11 @@ def enrollment_blockers(*, user: User, course: CoursePage) -> list[str]:
         reasons.append(_("This course is not published."))
     if not course.enrollment_open:
         reasons.append(_("Enrollment in this course is closed."))
+    newer = course.next_editions.live().only("code").first()
+    if newer is not None:
+        reasons.append(
+            _("A newer edition replaces this course: enroll in %(code)s.") % {"code": newer.code}
+        )
     # Only live prerequisites count (as on the course page): a draft one is ignored until it is
     # published, so it neither locks the course nor shows its title to learners.
     required = course.get_prerequisites()
