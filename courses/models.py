@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -476,6 +477,28 @@ class CoursePage(Page):
             .order_by("path")
         )
 
+    def get_modules_for_preview(self, current=None):
+        """Every module, drafts included (marked ``is_draft``), as a preview lists them.
+
+        ``current`` is the module being previewed: its unsaved title and settings replace the
+        stored ones.
+        """
+        modules = list(
+            ModulePage.objects.child_of(self)
+            .defer_streamfields()
+            .only(*MODULE_LISTING_FIELDS, "has_unpublished_changes", "draft_title")
+            .order_by("path")
+        )
+        for module in modules:
+            module.is_draft = not module.live
+            module.title = module.draft_title or module.title
+        if current is not None:
+            current.is_draft = not current.live
+            modules = [current if m.pk == current.pk else m for m in modules]
+            if current.pk is None:
+                modules.append(current)
+        return modules
+
     def get_prerequisites(self):
         """The prerequisites that count: live ones. A draft (or unpublished) prerequisite is
         ignored until it is live, by the course page and by enrollment alike."""
@@ -490,7 +513,10 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["modules"] = list(self.get_modules())
+        if is_learner_preview(request):
+            context["modules"] = self.get_modules_for_preview()
+        else:
+            context["modules"] = list(self.get_modules())
         provider = _provider_name(request)
         credits = list(self.credits.select_related("credit_type"))
         for credit in credits:
@@ -504,6 +530,12 @@ class CoursePage(Page):
             request, self, modules=context["modules"]
         )
         return context
+
+
+def is_learner_preview(request) -> bool:
+    """Every preview (editor preview, "View draft", a reviewer's workflow preview) shows the page as
+    an enrolled learner sees it, drafts included; apps that record progress record nothing."""
+    return bool(getattr(request, "is_preview", False))
 
 
 def _provider_name(request) -> str:
@@ -713,6 +745,15 @@ class ModulePage(Page):
         access = extension_points.module_access(request, self)
         return super().serve(request, *args, access=access, **kwargs)
 
+    def serve_preview(self, request, mode_name):
+        # Whoever may preview (an editor, a reviewer of its workflow) sees the lesson and quiz.
+        access = extension_points.ModuleAccess(can_view_content=True, reason="preview")
+        return TemplateResponse(
+            request,
+            self.get_preview_template(request, mode_name),
+            self.get_context(request, access=access),
+        )
+
     def get_context(self, request, *args, access=None, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         course = self.get_course()
@@ -720,8 +761,13 @@ class ModulePage(Page):
         if access is None:  # a preview: Wagtail calls get_context without serve
             access = extension_points.module_access(request, self)
         context["access"] = access
-        siblings = list(course.get_modules())
-        position = next((i for i, m in enumerate(siblings) if m.pk == self.pk), 0)
+        if is_learner_preview(request):
+            siblings = course.get_modules_for_preview(current=self)
+        else:
+            siblings = list(course.get_modules())
+        position = next(
+            (i for i, m in enumerate(siblings) if m is self or (self.pk and m.pk == self.pk)), 0
+        )
         context["modules"] = siblings
         context["position"] = position + 1
         context["previous_module"] = siblings[position - 1] if position > 0 else None

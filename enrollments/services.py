@@ -316,6 +316,30 @@ def submit_quiz(
     return attempt
 
 
+@dataclass(frozen=True)
+class PreviewResult:
+    graded: list[GradedQuestion]
+    correct_count: int
+    question_count: int
+    score: Decimal
+    passed: bool
+
+
+def grade_preview(*, module: ModulePage, answers: dict[str, list[str]]) -> PreviewResult:
+    """Grade a preview attempt exactly as ``submit_quiz`` would, and record nothing.
+
+    ``module`` is the version being previewed (its latest revision): a reviewer checks the quiz
+    they are asked to approve. Bad answers raise ``InvalidAnswers`` as they do for learners.
+    """
+    if not module.quiz_kind:
+        raise InvalidAnswers(_("This module has no quiz."))
+    graded = grade(module, _clean_answers(module, answers))
+    correct = sum(1 for question in graded if question.is_correct)
+    score = (Decimal(100) * correct / len(graded)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    course = module.get_course()
+    return PreviewResult(graded, correct, len(graded), score, score >= course.pass_mark)
+
+
 # --- Evaluation and completion ----------------------------------------------------------------
 
 
