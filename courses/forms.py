@@ -29,6 +29,21 @@ class CatalogFilterForm(forms.Form):
         ]
 
 
+class AddModuleForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"), max_length=255, help_text=_("The module's title as learners see it.")
+    )
+    minutes = forms.IntegerField(
+        label=_("Estimated time (minutes)"),
+        min_value=1,
+        max_value=600,
+        help_text=_("Counts towards the course total that the credit hours are checked against."),
+    )
+    position = forms.IntegerField(
+        label=_("Position"), min_value=1, help_text=_("1 is first; the post-test stays last.")
+    )
+
+
 class NewEditionForm(forms.Form):
     """What a new edition needs that the old one cannot lend it: its own code and version."""
 

@@ -1,9 +1,11 @@
 import datetime
+import json
 from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch
@@ -133,6 +135,44 @@ class CreditType(models.Model):
 
     def may_claim(self, profession: str) -> bool:
         return bool(profession) and profession in self.eligible_professions
+
+
+# What changes by saving or publishing, not by editing: left out when two revisions are compared.
+_REVISION_BOOKKEEPING = frozenset(
+    {
+        "pk", "live", "has_unpublished_changes", "latest_revision", "latest_revision_created_at",
+        "live_revision", "first_published_at", "last_published_at", "draft_title", "locked",
+        "locked_at", "locked_by", "url_path", "numchild", "path", "depth", "expired",
+        "wagtail_admin_comments", "owner",
+    }
+)  # fmt: skip
+
+
+def _edited_content(content: dict) -> dict:
+    content = json.loads(json.dumps(content, cls=DjangoJSONEncoder))  # as a revision stores it
+    return {key: value for key, value in content.items() if key not in _REVISION_BOOKKEEPING}
+
+
+class NoEmptyRevisionMixin:
+    """Saving a page unchanged (save, then submit; an autosave) adds no revision.
+
+    Identical revisions make "Compare" show "no differences" for a real change: the latest
+    revision is kept and returned instead.
+    """
+
+    def save_revision(self, user=None, *args, **kwargs):
+        latest = self.get_latest_revision() if self.pk else None
+        plain = not args and not any(
+            kwargs.get(name)
+            for name in ("approved_go_live_at", "previous_revision", "overwrite_revision")
+        )
+        if plain and latest is not None:
+            if kwargs.get("clean", True):
+                self.full_clean()
+            if _edited_content(latest.content) == _edited_content(self.serializable_data()):
+                return latest
+            kwargs["clean"] = False  # cleaned above
+        return super().save_revision(user, *args, **kwargs)
 
 
 class ProgramPage(Page):
@@ -280,7 +320,7 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-class CoursePage(Page):
+class CoursePage(NoEmptyRevisionMixin, Page):
     """A course: overview, credits, rules of the post-test and certificate; modules as children."""
 
     code = models.CharField(
@@ -370,6 +410,13 @@ class CoursePage(Page):
             "A GCP refresher: completing it renews the certificate of that course (any edition) "
             "for a learner whose certificate is expiring or covers an older ICH E6 revision."
         ),
+    )
+    module_order = models.JSONField(
+        _("module order"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("Set by the outline; applied to the page tree when the course is published."),
     )
     evaluation_required = models.BooleanField(
         _("evaluation required"),
@@ -680,7 +727,7 @@ class ModulePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class ModulePage(Page):
+class ModulePage(NoEmptyRevisionMixin, Page):
     """A lesson of a course; optionally a knowledge check or the course's post-test."""
 
     body = StreamField(LessonStreamBlock(), verbose_name=_("lesson"), blank=True)
@@ -691,6 +738,15 @@ class ModulePage(Page):
         _("quiz"), max_length=20, choices=QuizKind.choices, blank=True, default=QuizKind.NONE
     )
     questions = StreamField(QuizStreamBlock(), verbose_name=_("questions"), blank=True)
+    retired = models.BooleanField(
+        _("retired"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Set by the outline. Once the course's review approves it, the module is unpublished: "
+            "hidden from new progress, while learners' records of it are kept."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("estimated_minutes"),

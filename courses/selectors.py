@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -132,3 +133,86 @@ def closed_edition_denial(request, module, *, course):
             ),
         )
     return None
+
+
+@dataclass
+class OutlineRow:
+    module: ModulePage  # its latest draft
+    status: str  # draft, live, changed, in_review, retiring, retired
+    status_label: str
+    position: int = 0
+
+
+@dataclass
+class CourseOutline:
+    course: CoursePage  # its latest draft
+    rows: list
+    in_review: bool
+    order_pending: bool
+    total_minutes: int
+    credits: list  # (credit type name, hours, hours the minutes support)
+
+    @property
+    def credit_mismatches(self) -> list:
+        return [credit for credit in self.credits if credit[1] != credit[2]]
+
+
+def _hours_for(minutes: int) -> Decimal:
+    """One credit per 60 minutes of learning, in 0.25 steps (rounded down)."""
+    quarters = (minutes * 4) // 60
+    return Decimal(quarters) / 4
+
+
+def draft_module_order(course_draft: CoursePage, modules: list) -> list:
+    """The modules in the order the course's draft gives them; the post-test always last."""
+    by_id = {module.pk: module for module in modules}
+    ordered = [by_id.pop(pk) for pk in course_draft.module_order if pk in by_id]
+    ordered += [module for module in modules if module.pk in by_id]  # tree order for the rest
+    return sorted(ordered, key=lambda module: module.quiz_kind == "post_test")
+
+
+def course_outline(course: CoursePage) -> CourseOutline:
+    """The course as its instructors see it: every module's draft, in the draft order, with status.
+
+    An admin page for one course: it reads each module's latest revision (a few queries a module).
+    """
+    course_draft = course.get_latest_revision_as_object()
+    in_review = course.workflow_in_progress
+    pages = list(ModulePage.objects.child_of(course).order_by("path"))
+    tree_ids = [page.pk for page in pages if page.live]
+    drafts = []
+    for page in pages:
+        draft = page.get_latest_revision_as_object() if page.has_unpublished_changes else page
+        draft.page_live = page.live
+        draft.page_changed = page.has_unpublished_changes
+        drafts.append(draft)
+    rows = []
+    for position, draft in enumerate(draft_module_order(course_draft, drafts), start=1):
+        if not draft.page_live and draft.retired:
+            status, label = "retired", _("Retired")
+        elif draft.page_live and draft.retired:
+            status, label = "retiring", _("Live; retires when the course is approved")
+        elif draft.page_changed and in_review:
+            status, label = "in_review", _("In review")
+        elif not draft.page_live:
+            status, label = "draft", _("Draft")
+        elif draft.page_changed:
+            status, label = "changed", _("Live; draft changes not yet approved")
+        else:
+            status, label = "live", _("Live")
+        rows.append(OutlineRow(module=draft, status=status, status_label=label, position=position))
+    shown = [row for row in rows if row.status != "retired"]
+    total = sum(row.module.estimated_minutes or 0 for row in shown)
+    live_order = [row.module.pk for row in rows if row.module.pk in tree_ids]
+    credits = [
+        (credit.credit_type.name, credit.hours, _hours_for(total))
+        for credit in course_draft.credits.all()
+    ]
+    return CourseOutline(
+        course=course_draft,
+        rows=rows,
+        in_review=in_review,
+        order_pending=live_order != tree_ids,
+        total_minutes=total,
+        credits=credits,
+    )

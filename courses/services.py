@@ -5,7 +5,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.actions.copy_page import CopyPageAction, CopyPagePermissionError
 
-from courses.models import CoursePage
+from courses.models import CoursePage, ModulePage, QuizKind
+from courses.selectors import draft_module_order
 
 
 class EditionError(Exception):
@@ -69,3 +70,119 @@ def create_edition(
         raise EditionError(
             _("The course code %(code)s is already in use.") % {"code": code}, field="code"
         ) from None
+
+
+# --- The outline: order, add, retire; applied when the course is published -------------------
+
+
+class OutlineError(EditionError):
+    pass
+
+
+def _modules(course: CoursePage) -> list:
+    return list(ModulePage.objects.child_of(course).order_by("path"))
+
+
+def _draft_ids(course: CoursePage) -> list[int]:
+    drafts = []
+    for page in _modules(course):
+        draft = page.get_latest_revision_as_object() if page.has_unpublished_changes else page
+        drafts.append(draft)
+    return [m.pk for m in draft_module_order(course.get_latest_revision_as_object(), drafts)]
+
+
+def _save_order(*, course: CoursePage, user, ids: list[int]) -> None:
+    draft = course.get_latest_revision_as_object()
+    draft.module_order = ids
+    draft.save_revision(user=user)
+
+
+@transaction.atomic
+def move_module(*, course: CoursePage, user, module_id: int, offset: int) -> list[int]:
+    """Move a module up (-1) or down (+1) in the course's draft order; the post-test stays last.
+
+    The new order is a draft of the course: learners see it once the course's review approves it.
+    """
+    ids = _draft_ids(course)
+    if module_id not in ids:
+        raise OutlineError(_("That module is not part of this course."))
+    post_test = ModulePage.objects.child_of(course).filter(quiz_kind=QuizKind.POST_TEST)
+    post_test_ids = set(post_test.values_list("pk", flat=True))
+    index = ids.index(module_id)
+    target = index + offset
+    if module_id in post_test_ids or not 0 <= target < len(ids) or ids[target] in post_test_ids:
+        raise OutlineError(_("The post-test stays last; that module cannot move there."))
+    ids[index], ids[target] = ids[target], ids[index]
+    _save_order(course=course, user=user, ids=ids)
+    return ids
+
+
+@transaction.atomic
+def add_module(*, course: CoursePage, user, title: str, minutes: int, position: int) -> ModulePage:
+    """Add a draft module at ``position`` (1-based) of the draft order, never after the post-test.
+
+    The module is a draft, so placing it in the page tree changes nothing learners see.
+    """
+    ids = _draft_ids(course)
+    pages = {page.pk: page for page in _modules(course)}
+    last = len(ids)
+    if ids and pages[ids[-1]].quiz_kind == QuizKind.POST_TEST:
+        last -= 1
+    if not 1 <= position <= last + 1:
+        raise OutlineError(
+            _("Choose a position from 1 to %(last)d (the post-test stays last).")
+            % {"last": last + 1},
+            field="position",
+        )
+    module = ModulePage(title=title, slug=_free_slug(course, title), estimated_minutes=minutes)
+    module.live = False
+    if position <= len(ids):
+        pages[ids[position - 1]].add_sibling(pos="left", instance=module)
+    else:
+        course.add_child(instance=module)
+    module.save_revision(user=user)
+    ids.insert(position - 1, module.pk)
+    _save_order(course=course, user=user, ids=ids)
+    return module
+
+
+def _free_slug(course: CoursePage, title: str) -> str:
+    base = slugify(title)[:40] or "module"
+    taken = set(ModulePage.objects.child_of(course).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+@transaction.atomic
+def retire_module(*, module: ModulePage, user) -> ModulePage:
+    """Mark a live module retired in a draft: approved, it is unpublished (records are kept)."""
+    if not module.live:
+        raise OutlineError(_("Only a live module can be retired; delete a draft instead."))
+    draft = module.get_latest_revision_as_object()
+    draft.retired = True
+    draft.save_revision(user=user)
+    return draft
+
+
+def publish_course_changes(*, course: CoursePage) -> None:
+    """Publishing a course (its review approved) publishes what was reviewed with it.
+
+    Every module with unpublished changes is published; a module marked retired is then
+    unpublished; the draft module order is applied to the page tree. One review, one decision.
+    """
+    for module in _modules(course):
+        if module.has_unpublished_changes and module.latest_revision_id:
+            module.latest_revision.publish(user=None)
+    for module in ModulePage.objects.child_of(course).filter(live=True, retired=True):
+        module.unpublish(user=None)
+    order = {pk: index for index, pk in enumerate(course.module_order)}
+    modules = _modules(course)
+    wanted = sorted(
+        modules,
+        key=lambda m: (m.quiz_kind == QuizKind.POST_TEST, order.get(m.pk, len(order)), m.path),
+    )
+    if [m.pk for m in wanted] != [m.pk for m in modules]:
+        for module in wanted:
+            ModulePage.objects.get(pk=module.pk).move(course, pos="last-child")
