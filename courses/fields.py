@@ -1,5 +1,7 @@
 from django import forms
 from django.db import models
+from wagtail.admin.compare import FieldComparison, diff_text
+from wagtail.admin.panels import FieldPanel
 
 
 class ChoiceListField(models.CharField):
@@ -51,3 +53,21 @@ class ChoiceListField(models.CharField):
             f"get_{name}_labels",
             lambda instance: [labels.get(item, item) for item in getattr(instance, name)],
         )
+
+
+class ChoiceListComparison(FieldComparison):
+    """Wagtail's revision compare for a ChoiceListField: its labels, not a (unhashable) list."""
+
+    def _labels(self, value) -> str:
+        labels = dict(self.field.flatchoices)
+        return ", ".join(str(labels.get(item, item)) for item in value or [])
+
+    def htmldiff(self):
+        return diff_text(self._labels(self.val_a), self._labels(self.val_b)).to_html()
+
+
+class ChoiceListPanel(FieldPanel):
+    """A FieldPanel for a ChoiceListField: Wagtail would compare its revisions as one choice."""
+
+    def get_comparison_class(self):
+        return ChoiceListComparison

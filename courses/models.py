@@ -24,7 +24,7 @@ from wagtail.search import index
 from accounts.models import Profession
 from courses import extension_points
 from courses.blocks import QuizStreamBlock
-from courses.fields import ChoiceListField
+from courses.fields import ChoiceListField, ChoiceListPanel
 from courses.permissions import permitted_page_paths, within
 from courses.statements import fill_statement, validate_statement
 from home.blocks import LessonStreamBlock
@@ -430,7 +430,7 @@ class CoursePage(NoEmptyRevisionMixin, Page):
                 FieldRowPanel([FieldPanel("code"), FieldPanel("level")]),
                 FieldPanel("summary"),
                 FieldPanel("objectives"),
-                FieldPanel("audience"),
+                ChoiceListPanel("audience"),
                 FieldPanel("estimated_minutes"),
                 FieldPanel("faculty"),
             ],
@@ -544,7 +544,13 @@ class CoursePage(NoEmptyRevisionMixin, Page):
             modules = [current if m.pk == current.pk else m for m in modules]
             if current.pk is None:
                 modules.append(current)
-        return modules
+        # The order the outline gave the draft (in a course's own preview, ``self`` is the draft).
+        draft = self if current is None else self.get_latest_revision_as_object()
+        order = {pk: index for index, pk in enumerate(draft.module_order)}
+        return sorted(
+            modules,
+            key=lambda m: (m.quiz_kind == QuizKind.POST_TEST, order.get(m.pk, len(order))),
+        )
 
     def get_prerequisites(self):
         """The prerequisites that count: live ones. A draft (or unpublished) prerequisite is

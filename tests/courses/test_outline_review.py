@@ -180,3 +180,16 @@ def test_an_edition_goes_live_with_its_modules_when_the_course_is_published(
     edition = CoursePage.objects.get(code="CTN-101-2027")
     edition.get_latest_revision().publish()
     assert live_titles(edition) == ["Module 1", "Module 2", "Post-test"]
+
+
+def test_the_changes_of_a_new_edition_show_every_page_as_new(client, instructor, course):
+    client.post(
+        reverse("courses_admin:new_edition", args=[course.pk]),
+        {"title": course.title, "code": "CTN-101-2027", "version": "2027"},
+    )
+    edition = CoursePage.objects.get(code="CTN-101-2027")
+    response = client.get(reverse("courses_admin:changes", args=[edition.pk]))
+    assert response.status_code == 200
+    sections = response.context["sections"]
+    assert [s["is_new"] for s in sections] == [True] * 4
+    assert "Q3" in response.content.decode()  # a post-test question, shown as new
