@@ -30,7 +30,7 @@ def dashboard(
              Link(_("Board certifications"), reverse("certificates:boards")))  # fmt: skip
     user = request.user
     progress = board_progress(user, today=timezone.localdate()) if isinstance(user, User) else []
-    sections = (
+    sections: tuple[Fragment, ...] = (
         (Fragment("certificates/includes/board_progress.html", {"progress": progress}),)
         if progress
         else ()

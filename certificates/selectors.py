@@ -211,7 +211,9 @@ GCP_VALID = "valid"
 GCP_NOT_VALID = "NOT valid"
 
 
-def gcp_standing(*, user_ids, on_date, families: EditionFamilies | None = None) -> dict:
+def gcp_standing(
+    *, user_ids: Iterable[int], on_date: datetime.date, families: EditionFamilies | None = None
+) -> dict[tuple[int, int], str]:
     """(user id, first edition id) -> what a site roster says of that person's GCP training.
 
     Valid: a certificate of any edition of the course, or of a refresher of it, completed by
@@ -246,7 +248,7 @@ def gcp_standing(*, user_ids, on_date, families: EditionFamilies | None = None) 
     return standing
 
 
-def revision_notices(user) -> list:
+def revision_notices(user: User) -> list[RevisionNotice]:
     """The learner's notices that a newer edition covers a newer ICH E6 revision."""
     return list(
         RevisionNotice.objects.filter(user=user)

@@ -589,8 +589,6 @@ def notify_revision_holders(*, course_id: int) -> int:
     One notice per (learner, edition), made idempotent by its unique constraint: each holder sees
     it on the dashboard and gets one mail, however often this runs. Returns the mails sent.
     """
-    from courses.models import CoursePage
-
     course = CoursePage.objects.filter(pk=course_id, live=True, is_gcp=True).first()
     if course is None or not course.ich_e6_revision:
         return 0
@@ -628,7 +626,9 @@ def notify_revision_holders(*, course_id: int) -> int:
     return sent
 
 
-def _send_revision_notice(*, notice: RevisionNotice, certificate: Certificate, course) -> int:
+def _send_revision_notice(
+    *, notice: RevisionNotice, certificate: Certificate, course: CoursePage
+) -> int:
     claimed = RevisionNotice.objects.filter(pk=notice.pk, emailed_at__isnull=True).update(
         emailed_at=timezone.now()
     )

@@ -1,12 +1,19 @@
 """Reads that span the catalog: the filtered, searchable list of courses."""
 
+from __future__ import annotations
+
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from courses.models import CoursePage, ModulePage, ProgramPage
+
+if TYPE_CHECKING:
+    from courses.extension_points import AccessDenial
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,9 @@ def edition_families() -> EditionFamilies:
     return EditionFamilies(root=root, current_revision=current)
 
 
-def closed_edition_denial(request, module, *, course):
+def closed_edition_denial(
+    request: HttpRequest, module: ModulePage, *, course: CoursePage
+) -> AccessDenial | None:
     """``MODULE_ACCESS_DENIAL``: a replaced edition closes at its termination date (no query
     before that date)."""
     from courses.extension_points import AccessDenial

@@ -5,6 +5,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.actions.copy_page import CopyPageAction, CopyPagePermissionError
 
+from accounts.models import User
 from courses.models import CoursePage, ModulePage, QuizKind
 from courses.selectors import draft_module_order
 
@@ -31,7 +32,13 @@ def edition_blockers(*, course: CoursePage, code: str, slug: str) -> dict[str, s
 
 
 def create_edition(
-    *, course: CoursePage, user, code: str, version: str, title: str = "", slug: str = ""
+    *,
+    course: CoursePage,
+    user: User | None,
+    code: str,
+    version: str,
+    title: str = "",
+    slug: str = "",
 ) -> CoursePage:
     """Copy ``course`` with its modules, quizzes and credits as an unpublished next edition.
 
@@ -91,14 +98,14 @@ def _draft_ids(course: CoursePage) -> list[int]:
     return [m.pk for m in draft_module_order(course.get_latest_revision_as_object(), drafts)]
 
 
-def _save_order(*, course: CoursePage, user, ids: list[int]) -> None:
+def _save_order(*, course: CoursePage, user: User | None, ids: list[int]) -> None:
     draft = course.get_latest_revision_as_object()
     draft.module_order = ids
     draft.save_revision(user=user)
 
 
 @transaction.atomic
-def move_module(*, course: CoursePage, user, module_id: int, offset: int) -> list[int]:
+def move_module(*, course: CoursePage, user: User | None, module_id: int, offset: int) -> list[int]:
     """Move a module up (-1) or down (+1) in the course's draft order; the post-test stays last.
 
     The new order is a draft of the course: learners see it once the course's review approves it.
@@ -118,7 +125,9 @@ def move_module(*, course: CoursePage, user, module_id: int, offset: int) -> lis
 
 
 @transaction.atomic
-def add_module(*, course: CoursePage, user, title: str, minutes: int, position: int) -> ModulePage:
+def add_module(
+    *, course: CoursePage, user: User | None, title: str, minutes: int, position: int
+) -> ModulePage:
     """Add a draft module at ``position`` (1-based) of the draft order, never after the post-test.
 
     The module is a draft, so placing it in the page tree changes nothing learners see.
@@ -156,7 +165,7 @@ def _free_slug(course: CoursePage, title: str) -> str:
 
 
 @transaction.atomic
-def retire_module(*, module: ModulePage, user) -> ModulePage:
+def retire_module(*, module: ModulePage, user: User | None) -> ModulePage:
     """Mark a live module retired in a draft: approved, it is unpublished (records are kept)."""
     if not module.live:
         raise OutlineError(_("Only a live module can be retired; delete a draft instead."))
