@@ -1,5 +1,6 @@
 from django import forms
 from django.db import models
+from django.utils.text import capfirst
 from wagtail.admin.compare import FieldComparison, diff_text
 from wagtail.admin.panels import FieldPanel
 
@@ -39,7 +40,7 @@ class ChoiceListField(models.CharField):
         return forms.MultipleChoiceField(
             choices=self.choices,
             required=not self.blank,
-            label=self.verbose_name,
+            label=capfirst(self.verbose_name),
             help_text=self.help_text,
             widget=forms.CheckboxSelectMultiple,
         )

@@ -326,30 +326,73 @@ class CoursePage(NoEmptyRevisionMixin, Page):
     code = models.CharField(
         _("course code"), max_length=20, unique=True, help_text=_("e.g. CTN-101")
     )
-    summary = models.TextField(_("summary"), max_length=600)
+    summary = models.TextField(
+        _("summary"),
+        max_length=600,
+        help_text=_("Shown on the course card in the catalog and under the title; 600 characters."),
+    )
     objectives = StreamField(
         [("objective", wagtail_blocks.CharBlock(max_length=300, icon="tick"))],
         verbose_name=_("learning objectives"),
+        help_text=_(
+            'Shown on the course page as "After this activity, participants should be able to"; '
+            "one measurable objective each (accreditors ask for them)."
+        ),
         blank=True,
     )
     audience = ChoiceListField(
-        _("audience"), max_length=200, choices=Profession.choices, blank=True
+        _("audience"),
+        max_length=200,
+        choices=Profession.choices,
+        blank=True,
+        help_text=_("Who the course is for: the catalog's profession filter uses it."),
     )
-    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    level = models.CharField(
+        _("level"),
+        max_length=20,
+        choices=Level.choices,
+        help_text=_("Shown as a badge on the course card; the catalog filters by it."),
+    )
     estimated_minutes = models.PositiveIntegerField(
-        _("estimated time (minutes)"), validators=[MinValueValidator(1)]
+        _("estimated time (minutes)"),
+        validators=[MinValueValidator(1)],
+        help_text=_("Shown on the course card; one credit hour per 60 minutes of learning."),
     )
-    faculty = models.TextField(_("faculty"), blank=True)
-    release_date = models.DateField(_("release date"))
-    last_review_date = models.DateField(_("last review date"), null=True, blank=True)
-    termination_date = models.DateField(_("termination date"))
+    faculty = models.TextField(
+        _("faculty"),
+        blank=True,
+        help_text=_(
+            "Names and credentials, shown on the course page (enduring activities must list them)."
+        ),
+    )
+    release_date = models.DateField(
+        _("release date"),
+        help_text=_("Shown on the course page. The termination date is at most 3 years later."),
+    )
+    last_review_date = models.DateField(
+        _("last review date"),
+        null=True,
+        blank=True,
+        help_text=_("When the content was last reviewed; not before release. Shown on the page."),
+    )
+    termination_date = models.DateField(
+        _("termination date"),
+        help_text=_(
+            "After release and at most 3 years after it (the enduring-activity rule). A replaced "
+            "edition closes to its learners on this date."
+        ),
+    )
     pass_mark = models.PositiveSmallIntegerField(
         _("post-test pass mark (%)"),
         default=75,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("SNMMI CE tests use 75%; CAMPEP and GCP courses 80%. Learners see it."),
     )
     attempt_limit = models.PositiveSmallIntegerField(
-        _("post-test attempts allowed"), default=3, validators=[MinValueValidator(1)]
+        _("post-test attempts allowed"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("Knowledge checks may be retried freely; this limits the post-test only."),
     )
     certificate_validity_months = models.PositiveSmallIntegerField(
         _("certificate valid for (months)"),
@@ -380,12 +423,17 @@ class CoursePage(NoEmptyRevisionMixin, Page):
         blank=True,
         related_name="required_by",
         symmetrical=False,
+        verbose_name=_("prerequisites"),
         help_text=_(
             "Courses a learner completes first. A prerequisite counts only once it is published: "
             "until then learners neither see it nor need it."
         ),
     )
-    enrollment_open = models.BooleanField(_("enrollment open"), default=True)
+    enrollment_open = models.BooleanField(
+        _("enrollment open"),
+        default=True,
+        help_text=_("Untick to stop new enrollments; enrolled learners keep going."),
+    )
     previous_edition = models.ForeignKey(
         "courses.CoursePage",
         verbose_name=_("previous edition"),
@@ -736,12 +784,27 @@ class ModulePageForm(WagtailAdminPageForm):
 class ModulePage(NoEmptyRevisionMixin, Page):
     """A lesson of a course; optionally a knowledge check or the course's post-test."""
 
-    body = StreamField(LessonStreamBlock(), verbose_name=_("lesson"), blank=True)
+    body = StreamField(
+        LessonStreamBlock(),
+        verbose_name=_("lesson"),
+        blank=True,
+        help_text=_("What enrolled learners read; preview shows it as they see it."),
+    )
     estimated_minutes = models.PositiveIntegerField(
-        _("estimated time (minutes)"), validators=[MinValueValidator(1)]
+        _("estimated time (minutes)"),
+        validators=[MinValueValidator(1)],
+        help_text=_("Shown beside the module; the outline adds these up against the credit hours."),
     )
     quiz_kind = models.CharField(
-        _("quiz"), max_length=20, choices=QuizKind.choices, blank=True, default=QuizKind.NONE
+        _("quiz"),
+        max_length=20,
+        choices=QuizKind.choices,
+        blank=True,
+        default=QuizKind.NONE,
+        help_text=_(
+            "A knowledge check may be retried freely; the post-test (one per course, always last) "
+            "is graded against the course's pass mark and attempts."
+        ),
     )
     questions = StreamField(QuizStreamBlock(), verbose_name=_("questions"), blank=True)
     retired = models.BooleanField(
