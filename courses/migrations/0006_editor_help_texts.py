@@ -10,7 +10,7 @@ import courses.fields
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0003_module_order_and_retired"),
+        ("courses", "0005_module_order_and_retired"),
     ]
 
     operations = [
