@@ -36,8 +36,10 @@ def build(django_user_model):
     program = factories.program("ctn", "CTN Clinical Research Education")
     ensure_instructor_group(program)
     ensure_review_workflow(factories.home_page())
+    # VOICE credit: an AMA PRA course cannot be published without its disclosures (tested apart).
     course = factories.course(program, "CTN-101", modules=2, title="GCP for Imaging Trials",
-                              course_version="2026", pass_mark=50)  # fmt: skip
+                              course_version="2026", pass_mark=50,
+                              credits=(("VOICE_CEH", "1"),))  # fmt: skip
     questions = [
         factories.block("question", {
             "prompt": prompt,
