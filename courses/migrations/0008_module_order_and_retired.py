@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0004_course_editions_and_refreshers"),
+        ("courses", "0007_course_editions_and_refreshers"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0003_course_disclosures"),
+        ("courses", "0006_participation_statement_validated"),
     ]
 
     operations = [

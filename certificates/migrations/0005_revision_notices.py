@@ -7,8 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("certificates", "0003_board_cycles"),
-        ("courses", "0004_course_editions_and_refreshers"),
+        ("certificates", "0004_expiry_reminder_delivery_state"),
+        ("courses", "0007_course_editions_and_refreshers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
