@@ -348,3 +348,35 @@ class BoardCertification(models.Model):
 
     def __str__(self):
         return f"{self.board} · {self.user_id}"
+
+
+class RevisionNotice(models.Model):
+    """Told once: a new edition of a GCP course a learner holds covers a newer ICH E6 revision."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="revision_notices"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("new edition"),
+    )
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.CASCADE, related_name="+", verbose_name=_("certificate held")
+    )
+    revision = models.CharField(_("revision now covered"), max_length=20)
+    previous_revision = models.CharField(_("revision the certificate covers"), max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("revision notice")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "course"], name="one_revision_notice_per_edition"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.course_id} covers {self.revision}"

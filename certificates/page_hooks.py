@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from certificates.constants import RENEWAL_WINDOW_DAYS
 from certificates.models import Certificate, CertificateStatus
-from certificates.selectors import board_progress
+from certificates.selectors import board_progress, revision_notices
 from courses.extension_points import (
     DashboardAdditions,
     Fragment,
@@ -30,11 +30,12 @@ def dashboard(
              Link(_("Board certifications"), reverse("certificates:boards")))  # fmt: skip
     user = request.user
     progress = board_progress(user, today=timezone.localdate()) if isinstance(user, User) else []
-    sections = (
+    sections: tuple[Fragment, ...] = (
         (Fragment("certificates/includes/board_progress.html", {"progress": progress}),)
         if progress
         else ()
     )
+    sections += revision_notice_sections(request)
     if not enrollments:
         return DashboardAdditions(links=links, sections=sections)
     by_key = {
@@ -64,3 +65,13 @@ def dashboard(
             },
         )
     return DashboardAdditions(links=links, rows=rows, sections=sections)
+
+
+def revision_notice_sections(request: HttpRequest) -> tuple[Fragment, ...]:
+    """New editions that cover a newer ICH E6 revision than the learner's GCP certificate."""
+    if not isinstance(request.user, User):
+        return ()
+    notices = revision_notices(request.user)
+    if not notices:
+        return ()
+    return (Fragment("certificates/revision_notices.html", {"revision_notices": notices}),)

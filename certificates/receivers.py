@@ -1,5 +1,7 @@
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.signals import page_published
 
 from certificates import services
 from certificates.models import Certificate
@@ -19,3 +21,11 @@ def on_certificate_changed(sender, instance, origin=None, **kwargs):
     """The learner's dashboard and transcript show their certificates."""
     if origin is None or isinstance(origin, Certificate):
         bump_user(user_of_enrollment_record(instance))
+
+
+@receiver(page_published, dispatch_uid="certificates.notify_revision_holders")
+def on_page_published(sender, instance, **kwargs):
+    """A live GCP edition may cover a newer ICH E6 revision than its holders' certificates."""
+    if getattr(instance, "is_gcp", False) and getattr(instance, "previous_edition_id", None):
+        course_id = instance.pk
+        transaction.on_commit(lambda: services.enqueue_revision_notices(course_id))

@@ -8,8 +8,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
 from accounts.models import User
-from certificates.models import Board, BoardCertification, Certificate, CertificateStatus
+from certificates.models import (
+    Board,
+    BoardCertification,
+    Certificate,
+    CertificateStatus,
+    RevisionNotice,
+)
+from courses.selectors import EditionFamilies, edition_families, revision_key
 
 TRANSCRIPT_STATUSES = (
     CertificateStatus.ISSUED,
@@ -195,3 +205,55 @@ def cycle_transcript(user: User, *, key: str) -> dict[str, Any] | None:
         "totals": [{"name": board.name, "short_name": board.name, "hours": earned,
                     "courses": len(certificates)}],
     }  # fmt: skip
+
+
+GCP_VALID = "valid"
+GCP_NOT_VALID = "NOT valid"
+
+
+def gcp_standing(
+    *, user_ids: Iterable[int], on_date: datetime.date, families: EditionFamilies | None = None
+) -> dict[tuple[int, int], str]:
+    """(user id, first edition id) -> what a site roster says of that person's GCP training.
+
+    Valid: a certificate of any edition of the course, or of a refresher of it, completed by
+    ``on_date`` and unexpired on it. Due: valid, but every such certificate covers an older ICH E6
+    revision than the course's newest live edition. Otherwise not valid. Two queries.
+    """
+    families = families or edition_families()
+    best: dict[tuple[int, int], str] = {}
+    rows = (
+        Certificate.objects.filter(
+            enrollment__user_id__in=list(user_ids),
+            status__in=[CertificateStatus.ISSUED, CertificateStatus.ARCHIVED],
+            completed_on__lte=on_date,
+        )
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on_date))
+        .values_list("enrollment__user_id", "enrollment__course_id", "ich_e6_revision")
+    )
+    for user_id, course_id, revision in rows:
+        key = (user_id, families.root_of(course_id))
+        if key not in best or revision_key(revision) > revision_key(best[key]):
+            best[key] = revision
+    standing = {}
+    for (user_id, root), revision in best.items():
+        current = families.current_revision.get(root, "")
+        if revision and current and revision_key(revision) < revision_key(current):
+            standing[(user_id, root)] = _("due: covers %(old)s, the course now covers %(new)s") % {
+                "old": revision,
+                "new": current,
+            }
+        else:
+            standing[(user_id, root)] = GCP_VALID
+    return standing
+
+
+def revision_notices(user: User) -> list[RevisionNotice]:
+    """The learner's notices that a newer edition covers a newer ICH E6 revision."""
+    return list(
+        RevisionNotice.objects.filter(user=user)
+        .select_related("course")
+        .only("revision", "previous_revision", "created_at", "course__title", "course__code",
+              "course__url_path", "course__path", "course__depth", "course__locale_id")
+        .order_by("-created_at")
+    )  # fmt: skip

@@ -33,9 +33,11 @@ from certificates.models import (
     CertificateStatus,
     ExpiryReminder,
     ReminderStatus,
+    RevisionNotice,
 )
 from certificates.pdf import RenderError, render_certificate_pdf
 from courses.models import CoursePage
+from courses.selectors import edition_families, revision_key
 from enrollments import services as enrollment_services
 from enrollments.models import Enrollment, EnrollmentStatus
 from home.models import SiteSettings
@@ -271,6 +273,7 @@ def issue_certificate(*, certificate_id: int) -> Certificate:
         certificate.last_error = ""
         certificate.save()
         CertificateEvent.objects.create(certificate=certificate, action="issued")
+        renew_by_refresher(certificate=certificate)
     send_issued_email(certificate_id=certificate.pk)
     return certificate
 
@@ -526,3 +529,128 @@ def _mail_expiry_reminder(certificate: Certificate, days_left: int) -> None:
         from_email=None,
         recipient_list=[user.email],
     )
+
+
+# --- Editions and refreshers ------------------------------------------------------------------
+
+
+def renew_by_refresher(*, certificate: Certificate) -> list[int]:
+    """A refresher's certificate renews the course it refreshes (any edition of it).
+
+    The learner's issued certificates of that course that expire within the renewal window, or
+    cover an older ICH E6 revision than the refresher, are archived (kept, never deleted, and
+    verifiable as superseded); the refresher's certificate is the valid one from now on.
+    Runs inside ``issue_certificate``'s transaction. Returns the archived certificates' ids.
+    """
+    course = certificate.enrollment.course.specific
+    if not course.refresher_for_id:
+        return []
+    families = edition_families()
+    family = families.root_of(course.refresher_for_id)
+    family_ids = [pk for pk, root in families.root.items() if root == family and pk != course.pk]
+    horizon = timezone.localdate() + timedelta(days=RENEWAL_WINDOW_DAYS)
+    renewed = []
+    held = Certificate.objects.select_for_update().filter(
+        enrollment__user_id=certificate.enrollment.user_id,
+        enrollment__course_id__in=family_ids,
+        status=CertificateStatus.ISSUED,
+    )
+    for old in held:
+        older_revision = revision_key(old.ich_e6_revision) < revision_key(
+            certificate.ich_e6_revision
+        )
+        expiring = old.expires_on is not None and old.expires_on <= horizon
+        if not (older_revision or expiring):
+            continue
+        Certificate.objects.filter(pk=old.pk).update(status=CertificateStatus.ARCHIVED)
+        CertificateEvent.objects.create(
+            certificate=old,
+            action="renewed",
+            note=f"Renewed by refresher {certificate.course_code} (certificate {certificate.code})",
+        )
+        renewed.append(old.pk)
+    if renewed:
+        bump_version()  # verification pages of the archived certificates change
+    return renewed
+
+
+def enqueue_revision_notices(course_id: int) -> None:
+    from certificates.tasks import notify_revision_holders
+
+    try:
+        notify_revision_holders.apply_async(args=[course_id], retry=False)
+    except Exception as exc:  # noqa: BLE001 - a lost notice is re-sent by publishing again
+        logger.warning("Could not enqueue revision notices for course %s (%s)", course_id, exc)
+
+
+def notify_revision_holders(*, course_id: int) -> int:
+    """Tell holders of an older ICH E6 revision that this live edition covers a newer one.
+
+    One notice per (learner, edition), made idempotent by its unique constraint: each holder sees
+    it on the dashboard and gets one mail, however often this runs. Returns the mails sent.
+    """
+    course = CoursePage.objects.filter(pk=course_id, live=True, is_gcp=True).first()
+    if course is None or not course.ich_e6_revision:
+        return 0
+    families = edition_families()
+    family = families.root_of(course.pk)
+    family_ids = [pk for pk, root in families.root.items() if root == family and pk != course.pk]
+    holders = (
+        Certificate.objects.filter(
+            enrollment__course_id__in=family_ids, status=CertificateStatus.ISSUED
+        )
+        .select_related("enrollment__user")
+        .order_by("enrollment__user_id", "-completed_on")
+    )
+    newest_by_user: dict[int, Certificate] = {}
+    for certificate in holders:
+        best = newest_by_user.get(certificate.enrollment.user_id)
+        if best is None or revision_key(certificate.ich_e6_revision) > revision_key(
+            best.ich_e6_revision
+        ):
+            newest_by_user[certificate.enrollment.user_id] = certificate
+    sent = 0
+    for user_id, certificate in newest_by_user.items():
+        if revision_key(certificate.ich_e6_revision) >= revision_key(course.ich_e6_revision):
+            continue
+        notice, _created = RevisionNotice.objects.get_or_create(
+            user_id=user_id,
+            course=course,
+            defaults={
+                "certificate": certificate,
+                "revision": course.ich_e6_revision,
+                "previous_revision": certificate.ich_e6_revision,
+            },
+        )
+        sent += _send_revision_notice(notice=notice, certificate=certificate, course=course)
+    return sent
+
+
+def _send_revision_notice(
+    *, notice: RevisionNotice, certificate: Certificate, course: CoursePage
+) -> int:
+    claimed = RevisionNotice.objects.filter(pk=notice.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    user = certificate.enrollment.user
+    bump_user(user.pk)
+    context = {
+        "user": user,
+        "certificate": certificate,
+        "course": course,
+        "site_url": settings.SITE_URL,
+        "course_url": f"{settings.SITE_URL}{course.url or ''}",
+    }
+    try:
+        send_mail(
+            subject=f"{course.code}: a new edition covers ICH {course.ich_e6_revision}",
+            message=render_to_string("certificates/email/revision_notice.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    except Exception:
+        RevisionNotice.objects.filter(pk=notice.pk).update(emailed_at=None)
+        raise
+    return 1

@@ -39,3 +39,16 @@ def sweep_certificates() -> dict[str, int]:
 )
 def send_expiry_reminders() -> int:
     return services.send_expiry_reminders()
+
+
+@shared_task(
+    name="certificates.notify_revision_holders",
+    ignore_result=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=2,
+    max_retries=8,
+    soft_time_limit=600,
+    time_limit=900,
+)
+def notify_revision_holders(course_id: int) -> int:
+    return services.notify_revision_holders(course_id=course_id)

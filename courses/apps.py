@@ -12,3 +12,7 @@ class CoursesConfig(AppConfig):
         from infrastructure.caching import bump_version
 
         post_save.connect(bump_version, sender=CreditType, dispatch_uid="anon-cache-credit-type")
+
+        from courses import receivers
+
+        receivers.connect()

@@ -1,5 +1,8 @@
 from django import forms
 from django.db import models
+from django.utils.text import capfirst
+from wagtail.admin.compare import FieldComparison, diff_text
+from wagtail.admin.panels import FieldPanel
 
 
 class ChoiceListField(models.CharField):
@@ -37,7 +40,7 @@ class ChoiceListField(models.CharField):
         return forms.MultipleChoiceField(
             choices=self.choices,
             required=not self.blank,
-            label=self.verbose_name,
+            label=capfirst(self.verbose_name),
             help_text=self.help_text,
             widget=forms.CheckboxSelectMultiple,
         )
@@ -51,3 +54,21 @@ class ChoiceListField(models.CharField):
             f"get_{name}_labels",
             lambda instance: [labels.get(item, item) for item in getattr(instance, name)],
         )
+
+
+class ChoiceListComparison(FieldComparison):
+    """Wagtail's revision compare for a ChoiceListField: its labels, not a (unhashable) list."""
+
+    def _labels(self, value) -> str:
+        labels = dict(self.field.flatchoices)
+        return ", ".join(str(labels.get(item, item)) for item in value or [])
+
+    def htmldiff(self):
+        return diff_text(self._labels(self.val_a), self._labels(self.val_b)).to_html()
+
+
+class ChoiceListPanel(FieldPanel):
+    """A FieldPanel for a ChoiceListField: Wagtail would compare its revisions as one choice."""
+
+    def get_comparison_class(self):
+        return ChoiceListComparison

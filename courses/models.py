@@ -1,12 +1,16 @@
 import datetime
+import json
 from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks as wagtail_blocks
@@ -20,7 +24,7 @@ from wagtail.search import index
 from accounts.models import Profession
 from courses import extension_points
 from courses.blocks import QuizStreamBlock
-from courses.fields import ChoiceListField
+from courses.fields import ChoiceListField, ChoiceListPanel
 from courses.permissions import permitted_page_paths, within
 from courses.statements import fill_statement, validate_statement
 from home.blocks import LessonStreamBlock
@@ -133,6 +137,44 @@ class CreditType(models.Model):
         return bool(profession) and profession in self.eligible_professions
 
 
+# What changes by saving or publishing, not by editing: left out when two revisions are compared.
+_REVISION_BOOKKEEPING = frozenset(
+    {
+        "pk", "live", "has_unpublished_changes", "latest_revision", "latest_revision_created_at",
+        "live_revision", "first_published_at", "last_published_at", "draft_title", "locked",
+        "locked_at", "locked_by", "url_path", "numchild", "path", "depth", "expired",
+        "wagtail_admin_comments", "owner",
+    }
+)  # fmt: skip
+
+
+def _edited_content(content: dict) -> dict:
+    content = json.loads(json.dumps(content, cls=DjangoJSONEncoder))  # as a revision stores it
+    return {key: value for key, value in content.items() if key not in _REVISION_BOOKKEEPING}
+
+
+class NoEmptyRevisionMixin:
+    """Saving a page unchanged (save, then submit; an autosave) adds no revision.
+
+    Identical revisions make "Compare" show "no differences" for a real change: the latest
+    revision is kept and returned instead.
+    """
+
+    def save_revision(self, user=None, *args, **kwargs):
+        latest = self.get_latest_revision() if self.pk else None
+        plain = not args and not any(
+            kwargs.get(name)
+            for name in ("approved_go_live_at", "previous_revision", "overwrite_revision")
+        )
+        if plain and latest is not None:
+            if kwargs.get("clean", True):
+                self.full_clean()
+            if _edited_content(latest.content) == _edited_content(self.serializable_data()):
+                return latest
+            kwargs["clean"] = False  # cleaned above
+        return super().save_revision(user, *args, **kwargs)
+
+
 class ProgramPage(Page):
     """A curriculum (CTN, CMIIT): the courses it offers, and the instructors who author them."""
 
@@ -151,6 +193,7 @@ class ProgramPage(Page):
         return (
             CoursePage.objects.live()
             .public()
+            .current_editions()
             .child_of(self)
             .defer_streamfields()
             .with_card_data()
@@ -172,6 +215,10 @@ class CoursePageQuerySet(PageQuerySet):
 
     def with_audience(self, profession: str):
         return self.filter(audience__contains=f",{profession},")
+
+    def current_editions(self):
+        """Leave out every course a live newer edition replaces: the catalog lists only those."""
+        return self.exclude(next_editions__live=True)
 
 
 CoursePageManager = PageManager.from_queryset(CoursePageQuerySet)
@@ -273,36 +320,79 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-class CoursePage(Page):
+class CoursePage(NoEmptyRevisionMixin, Page):
     """A course: overview, credits, rules of the post-test and certificate; modules as children."""
 
     code = models.CharField(
         _("course code"), max_length=20, unique=True, help_text=_("e.g. CTN-101")
     )
-    summary = models.TextField(_("summary"), max_length=600)
+    summary = models.TextField(
+        _("summary"),
+        max_length=600,
+        help_text=_("Shown on the course card in the catalog and under the title; 600 characters."),
+    )
     objectives = StreamField(
         [("objective", wagtail_blocks.CharBlock(max_length=300, icon="tick"))],
         verbose_name=_("learning objectives"),
+        help_text=_(
+            'Shown on the course page as "After this activity, participants should be able to"; '
+            "one measurable objective each (accreditors ask for them)."
+        ),
         blank=True,
     )
     audience = ChoiceListField(
-        _("audience"), max_length=200, choices=Profession.choices, blank=True
+        _("audience"),
+        max_length=200,
+        choices=Profession.choices,
+        blank=True,
+        help_text=_("Who the course is for: the catalog's profession filter uses it."),
     )
-    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    level = models.CharField(
+        _("level"),
+        max_length=20,
+        choices=Level.choices,
+        help_text=_("Shown as a badge on the course card; the catalog filters by it."),
+    )
     estimated_minutes = models.PositiveIntegerField(
-        _("estimated time (minutes)"), validators=[MinValueValidator(1)]
+        _("estimated time (minutes)"),
+        validators=[MinValueValidator(1)],
+        help_text=_("Shown on the course card; one credit hour per 60 minutes of learning."),
     )
-    faculty = models.TextField(_("faculty"), blank=True)
-    release_date = models.DateField(_("release date"))
-    last_review_date = models.DateField(_("last review date"), null=True, blank=True)
-    termination_date = models.DateField(_("termination date"))
+    faculty = models.TextField(
+        _("faculty"),
+        blank=True,
+        help_text=_(
+            "Names and credentials, shown on the course page (enduring activities must list them)."
+        ),
+    )
+    release_date = models.DateField(
+        _("release date"),
+        help_text=_("Shown on the course page. The termination date is at most 3 years later."),
+    )
+    last_review_date = models.DateField(
+        _("last review date"),
+        null=True,
+        blank=True,
+        help_text=_("When the content was last reviewed; not before release. Shown on the page."),
+    )
+    termination_date = models.DateField(
+        _("termination date"),
+        help_text=_(
+            "After release and at most 3 years after it (the enduring-activity rule). A replaced "
+            "edition closes to its learners on this date."
+        ),
+    )
     pass_mark = models.PositiveSmallIntegerField(
         _("post-test pass mark (%)"),
         default=75,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("SNMMI CE tests use 75%; CAMPEP and GCP courses 80%. Learners see it."),
     )
     attempt_limit = models.PositiveSmallIntegerField(
-        _("post-test attempts allowed"), default=3, validators=[MinValueValidator(1)]
+        _("post-test attempts allowed"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("Knowledge checks may be retried freely; this limits the post-test only."),
     )
     certificate_validity_months = models.PositiveSmallIntegerField(
         _("certificate valid for (months)"),
@@ -333,12 +423,49 @@ class CoursePage(Page):
         blank=True,
         related_name="required_by",
         symmetrical=False,
+        verbose_name=_("prerequisites"),
         help_text=_(
             "Courses a learner completes first. A prerequisite counts only once it is published: "
             "until then learners neither see it nor need it."
         ),
     )
-    enrollment_open = models.BooleanField(_("enrollment open"), default=True)
+    enrollment_open = models.BooleanField(
+        _("enrollment open"),
+        default=True,
+        help_text=_("Untick to stop new enrollments; enrolled learners keep going."),
+    )
+    previous_edition = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("previous edition"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next_editions",
+        help_text=_(
+            'Set by "New edition". Once this edition is published, the catalog lists it instead '
+            "of the previous one, which stays open to its enrolled learners until its "
+            "termination date."
+        ),
+    )
+    refresher_for = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("Refresher of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="refreshers",
+        help_text=_(
+            "A GCP refresher: completing it renews the certificate of that course (any edition) "
+            "for a learner whose certificate is expiring or covers an older ICH E6 revision."
+        ),
+    )
+    module_order = models.JSONField(
+        _("module order"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("Set by the outline; applied to the page tree when the course is published."),
+    )
     evaluation_required = models.BooleanField(
         _("evaluation required"),
         default=True,
@@ -351,7 +478,7 @@ class CoursePage(Page):
                 FieldRowPanel([FieldPanel("code"), FieldPanel("level")]),
                 FieldPanel("summary"),
                 FieldPanel("objectives"),
-                FieldPanel("audience"),
+                ChoiceListPanel("audience"),
                 FieldPanel("estimated_minutes"),
                 FieldPanel("faculty"),
             ],
@@ -406,6 +533,10 @@ class CoursePage(Page):
             ],
             heading=_("Enrollment"),
         ),
+        MultiFieldPanel(
+            [FieldPanel("previous_edition", read_only=True), FieldPanel("refresher_for")],
+            heading=_("Editions and refreshers"),
+        ),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("code", boost=3),
@@ -427,6 +558,11 @@ class CoursePage(Page):
     def __str__(self):
         return f"{self.code} {self.title}"
 
+    def is_closed_to_learners(self, today: datetime.date | None = None) -> bool:
+        """A replaced edition serves its enrolled learners only until its termination date."""
+        today = today or timezone.localdate()
+        return self.termination_date < today and self.next_editions.filter(live=True).exists()
+
     def get_modules(self):
         return (
             ModulePage.objects.live()
@@ -434,6 +570,34 @@ class CoursePage(Page):
             .defer_streamfields()
             .only(*MODULE_LISTING_FIELDS)
             .order_by("path")
+        )
+
+    def get_modules_for_preview(self, current=None):
+        """Every module, drafts included (marked ``is_draft``), as a preview lists them.
+
+        ``current`` is the module being previewed: its unsaved title and settings replace the
+        stored ones.
+        """
+        modules = list(
+            ModulePage.objects.child_of(self)
+            .defer_streamfields()
+            .only(*MODULE_LISTING_FIELDS, "has_unpublished_changes", "draft_title")
+            .order_by("path")
+        )
+        for module in modules:
+            module.is_draft = not module.live
+            module.title = module.draft_title or module.title
+        if current is not None:
+            current.is_draft = not current.live
+            modules = [current if m.pk == current.pk else m for m in modules]
+            if current.pk is None:
+                modules.append(current)
+        # The order the outline gave the draft (in a course's own preview, ``self`` is the draft).
+        draft = self if current is None else self.get_latest_revision_as_object()
+        order = {pk: index for index, pk in enumerate(draft.module_order)}
+        return sorted(
+            modules,
+            key=lambda m: (m.quiz_kind == QuizKind.POST_TEST, order.get(m.pk, len(order))),
         )
 
     def get_prerequisites(self):
@@ -450,7 +614,10 @@ class CoursePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["modules"] = list(self.get_modules())
+        if is_learner_preview(request):
+            context["modules"] = self.get_modules_for_preview()
+        else:
+            context["modules"] = list(self.get_modules())
         provider = _provider_name(request)
         credits = list(self.credits.select_related("credit_type"))
         for credit in credits:
@@ -464,6 +631,12 @@ class CoursePage(Page):
             request, self, modules=context["modules"]
         )
         return context
+
+
+def is_learner_preview(request) -> bool:
+    """Every preview (editor preview, "View draft", a reviewer's workflow preview) shows the page as
+    an enrolled learner sees it, drafts included; apps that record progress record nothing."""
+    return bool(getattr(request, "is_preview", False))
 
 
 def _provider_name(request) -> str:
@@ -608,17 +781,41 @@ class ModulePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class ModulePage(Page):
+class ModulePage(NoEmptyRevisionMixin, Page):
     """A lesson of a course; optionally a knowledge check or the course's post-test."""
 
-    body = StreamField(LessonStreamBlock(), verbose_name=_("lesson"), blank=True)
+    body = StreamField(
+        LessonStreamBlock(),
+        verbose_name=_("lesson"),
+        blank=True,
+        help_text=_("What enrolled learners read; preview shows it as they see it."),
+    )
     estimated_minutes = models.PositiveIntegerField(
-        _("estimated time (minutes)"), validators=[MinValueValidator(1)]
+        _("estimated time (minutes)"),
+        validators=[MinValueValidator(1)],
+        help_text=_("Shown beside the module; the outline adds these up against the credit hours."),
     )
     quiz_kind = models.CharField(
-        _("quiz"), max_length=20, choices=QuizKind.choices, blank=True, default=QuizKind.NONE
+        _("quiz"),
+        max_length=20,
+        choices=QuizKind.choices,
+        blank=True,
+        default=QuizKind.NONE,
+        help_text=_(
+            "A knowledge check may be retried freely; the post-test (one per course, always last) "
+            "is graded against the course's pass mark and attempts."
+        ),
     )
     questions = StreamField(QuizStreamBlock(), verbose_name=_("questions"), blank=True)
+    retired = models.BooleanField(
+        _("retired"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Set by the outline. Once the course's review approves it, the module is unpublished: "
+            "hidden from new progress, while learners' records of it are kept."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("estimated_minutes"),
@@ -673,6 +870,15 @@ class ModulePage(Page):
         access = extension_points.module_access(request, self)
         return super().serve(request, *args, access=access, **kwargs)
 
+    def serve_preview(self, request, mode_name):
+        # Whoever may preview (an editor, a reviewer of its workflow) sees the lesson and quiz.
+        access = extension_points.ModuleAccess(can_view_content=True, reason="preview")
+        return TemplateResponse(
+            request,
+            self.get_preview_template(request, mode_name),
+            self.get_context(request, access=access),
+        )
+
     def get_context(self, request, *args, access=None, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         course = self.get_course()
@@ -680,8 +886,13 @@ class ModulePage(Page):
         if access is None:  # a preview: Wagtail calls get_context without serve
             access = extension_points.module_access(request, self)
         context["access"] = access
-        siblings = list(course.get_modules())
-        position = next((i for i, m in enumerate(siblings) if m.pk == self.pk), 0)
+        if is_learner_preview(request):
+            siblings = course.get_modules_for_preview(current=self)
+        else:
+            siblings = list(course.get_modules())
+        position = next(
+            (i for i, m in enumerate(siblings) if m is self or (self.pk and m.pk == self.pk)), 0
+        )
         context["modules"] = siblings
         context["position"] = position + 1
         context["previous_module"] = siblings[position - 1] if position > 0 else None

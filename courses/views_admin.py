@@ -1,10 +1,28 @@
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin import messages
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
+from wagtail.admin.widgets import Button
 from wagtail.models import Page
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from courses.models import CreditType
+from courses.forms import AddModuleForm, NewEditionForm
+from courses.models import CoursePage, CreditType, ModulePage
 from courses.permissions import permitted_page_paths, within
+from courses.selectors import course_outline
+from courses.services import (
+    EditionError,
+    OutlineError,
+    add_module,
+    create_edition,
+    move_module,
+    retire_module,
+)
 
 
 class CreditTypeViewSet(SnippetViewSet):
@@ -51,3 +69,209 @@ class ProgramPageTypesUsageReportView(PageTypesUsageReportView):
                 else None
             )
         return page_types
+
+
+def new_edition_view(request, page_id):
+    """Ask for the new code and version, then copy the course as a draft edition."""
+    course = get_object_or_404(CoursePage, pk=page_id)
+    if not course.permissions_for_user(request.user).can_copy():
+        raise PermissionDenied
+    initial = {"title": course.title}
+    form = NewEditionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            edition = create_edition(
+                course=course,
+                user=request.user,
+                code=data["code"],
+                version=data["version"],
+                title=data["title"],
+                slug=data["slug"],
+            )
+        except EditionError as error:
+            form.add_error(error.field, error.message)
+        else:
+            edit_url = reverse("wagtailadmin_pages:edit", args=[edition.pk])
+            messages.success(
+                request,
+                _("%(code)s is a new draft edition of %(old)s. Edit it, then submit it for review.")
+                % {"code": edition.code, "old": course.code},
+                buttons=[messages.button(edit_url, _("Edit"))],
+            )
+            return redirect("wagtailadmin_explore", edition.pk)
+    return TemplateResponse(
+        request,
+        "courses/admin/new_edition.html",
+        {"form": form, "course": course, "page_title": _("New edition")},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+def redirect_course_copy(request, page):
+    """Wagtail's "Copy" of a course makes a new edition: a course needs its own code."""
+    if page.specific_class is CoursePage:
+        return redirect("courses_admin:new_edition", page.pk)
+    return None
+
+
+def course_header_buttons(page, user, view_name, next_url=None):
+    if page.specific_class is not CoursePage:
+        return
+    perms = page.permissions_for_user(user)
+    if perms.can_edit():
+        yield Button(
+            gettext_lazy("Outline"),
+            reverse("courses_admin:outline", args=[page.pk]),
+            icon_name="list-ol",
+            priority=5,
+        )
+    task = page.current_workflow_task
+    if perms.can_edit() or (task and task.specific.user_can_access_editor(page, user)):
+        yield Button(
+            gettext_lazy("Changes in review"),
+            reverse("courses_admin:changes", args=[page.pk]),
+            icon_name="doc-full",
+            priority=6,
+        )
+    if perms.can_copy():
+        yield Button(
+            gettext_lazy("New edition"),
+            reverse("courses_admin:new_edition", args=[page.pk]),
+            icon_name="copy",
+            priority=31,
+        )
+
+
+def course_listing_buttons(page, user, next_url=None):
+    yield from course_header_buttons(page, user, "listing", next_url)
+
+
+def outline_view(request, page_id):
+    """The course as an outline: order, status, minutes against credit; move, add, retire."""
+    course = get_object_or_404(CoursePage, pk=page_id)
+    perms = course.permissions_for_user(request.user)
+    if not perms.can_edit():
+        raise PermissionDenied
+    add_form = AddModuleForm(request.POST if request.POST.get("action") == "add" else None)
+    if request.method == "POST":
+        try:
+            response = _outline_action(request, course, add_form)
+        except OutlineError as error:
+            if error.field:
+                add_form.add_error(error.field, error.message)
+            else:
+                messages.error(request, error.message)
+                return redirect("courses_admin:outline", course.pk)
+        else:
+            if response is not None:
+                return response
+    outline = course_outline(course)
+    next_position = len([r for r in outline.rows if r.module.quiz_kind != "post_test"]) + 1
+    if not add_form.is_bound:
+        add_form = AddModuleForm(initial={"position": next_position, "minutes": 15})
+    return TemplateResponse(
+        request,
+        "courses/admin/outline.html",
+        {
+            "course": course,
+            "outline": outline,
+            "add_form": add_form,
+            "page_title": _("Outline"),
+            "can_submit": not outline.in_review,
+        },
+        status=400 if add_form.is_bound and add_form.errors else 200,
+    )
+
+
+def _outline_action(request, course, add_form):
+    action = request.POST.get("action")
+    pending = _("Saved as a draft of the course: learners see it once the course's review approves "
+                "it. Submit the course for review when you are ready.")  # fmt: skip
+    if action in ("up", "down"):
+        module_id = _int(request.POST.get("module"))
+        move_module(course=course, user=request.user, module_id=module_id,
+                    offset=-1 if action == "up" else 1)  # fmt: skip
+        messages.success(request, _("Module moved. %(pending)s") % {"pending": pending})
+        return redirect("courses_admin:outline", course.pk)
+    if action == "retire":
+        module = get_object_or_404(
+            ModulePage.objects.child_of(course), pk=_int(request.POST.get("module"))
+        )
+        retire_module(module=module, user=request.user)
+        messages.success(request, _("Module marked retired. %(pending)s") % {"pending": pending})
+        return redirect("courses_admin:outline", course.pk)
+    if action == "add":
+        if not add_form.is_valid():
+            return None
+        module = add_module(
+            course=course, user=request.user, title=add_form.cleaned_data["title"],
+            minutes=add_form.cleaned_data["minutes"], position=add_form.cleaned_data["position"],
+        )  # fmt: skip
+        messages.success(
+            request,
+            _(
+                "Draft module added at position %(position)d. Write its lesson, then submit "
+                "the course."
+            )
+            % {"position": add_form.cleaned_data["position"]},
+        )
+        return redirect("wagtailadmin_pages:edit", module.pk)
+    raise OutlineError(_("Unknown outline action."))
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise OutlineError(_("Choose a module of this course.")) from None
+
+
+def _field_changes(page, request) -> list:
+    """Wagtail's own field comparisons between the live page (or nothing) and its latest draft."""
+    draft = page.get_latest_revision_as_object()
+    before = page.live_revision.as_object() if page.live_revision_id else type(page)()
+    panel = type(page).get_edit_handler().get_bound_panel(instance=page, request=request, form=None)
+    changes = []
+    for comparison_class in panel.get_comparison():
+        comparison = comparison_class(before, draft)
+        if comparison.has_changed():
+            changes.append(comparison)
+    return changes
+
+
+def changes_view(request, page_id):
+    """What a review of the course decides: the course and each changed module, field by field."""
+    course = get_object_or_404(CoursePage, pk=page_id)
+    perms = course.permissions_for_user(request.user)
+    task = course.current_workflow_task
+    reviewer = bool(task and task.specific.user_can_access_editor(course, request.user))
+    if not (perms.can_edit() or reviewer):
+        raise PermissionDenied
+    outline = course_outline(course)
+    sections = []
+    for page in [course] + [row.module for row in outline.rows]:
+        page = type(page).objects.get(pk=page.pk)
+        if not page.has_unpublished_changes:
+            continue
+        sections.append(
+            {
+                "page": page,
+                "is_new": not page.live_revision_id,
+                "compare_from": "live" if page.live_revision_id else "earliest",
+                "changes": _field_changes(page, request),
+            }
+        )
+    return TemplateResponse(
+        request,
+        "courses/admin/changes.html",
+        {"course": course, "outline": outline, "sections": sections,
+         "page_title": _("Changes in review")},
+    )  # fmt: skip
+
+
+admin_urlpatterns = [
+    path("<int:page_id>/new-edition/", new_edition_view, name="new_edition"),
+    path("<int:page_id>/outline/", outline_view, name="outline"),
+    path("<int:page_id>/changes/", changes_view, name="changes"),
+]

@@ -1,8 +1,19 @@
+from django.urls import include, path
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from courses import extension_points, selectors, views_admin
 from courses.permissions import scope_page_chooser
 from courses.views_admin import CreditTypeViewSet
 
 register_snippet(CreditTypeViewSet)
 hooks.register("construct_page_chooser_queryset", scope_page_chooser)
+hooks.register(extension_points.MODULE_ACCESS_DENIAL, selectors.closed_edition_denial)
+hooks.register("before_copy_page", views_admin.redirect_course_copy)
+hooks.register("register_page_header_buttons", views_admin.course_header_buttons)
+hooks.register("register_page_listing_more_buttons", views_admin.course_listing_buttons)
+
+
+@hooks.register("register_admin_urls")
+def register_course_admin_urls():
+    return [path("courses/", include((views_admin.admin_urlpatterns, "courses_admin")))]

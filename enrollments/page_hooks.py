@@ -9,8 +9,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from courses.extension_points import AccessGrant, Fragment, ModuleAccess, PageAdditions
-from courses.models import CoursePage, ModulePage
-from enrollments import selectors
+from courses.models import CoursePage, ModulePage, is_learner_preview
+from enrollments import preview, selectors
 from enrollments.models import Enrollment
 from enrollments.services import enrollment_blockers
 
@@ -41,6 +41,8 @@ def course_page(
     request: HttpRequest, course: CoursePage, *, modules: Sequence[ModulePage]
 ) -> PageAdditions:
     """The course panel: enroll (or why not yet), or progress and the next step."""
+    if is_learner_preview(request):
+        return preview.course_page(request, course, modules=modules)
     enrollment = _enrollment(request, course)
     context: dict[str, Any] = {"enrollment": enrollment}
     if enrollment:
@@ -59,6 +61,8 @@ def module_page(
     access: ModuleAccess,
 ) -> PageAdditions:
     """The panel of a locked module; for the enrolled: progress, quiz form, mark complete."""
+    if is_learner_preview(request):
+        return preview.module_page(request, module, course=course, modules=modules)
     # module_access (above) looked the enrollment up already: no second query.
     enrollment: Enrollment | None
     if access.grant is not None and isinstance(access.grant.record, Enrollment):

@@ -84,6 +84,11 @@ def enrollment_blockers(*, user: User, course: CoursePage) -> list[str]:
         reasons.append(_("This course is not published."))
     if not course.enrollment_open:
         reasons.append(_("Enrollment in this course is closed."))
+    newer = course.next_editions.live().only("code").first()
+    if newer is not None:
+        reasons.append(
+            _("A newer edition replaces this course: enroll in %(code)s.") % {"code": newer.code}
+        )
     # Only live prerequisites count (as on the course page): a draft one is ignored until it is
     # published, so it neither locks the course nor shows its title to learners.
     required = course.get_prerequisites()
@@ -309,6 +314,30 @@ def submit_quiz(
     _recompute(enrollment)
     try_complete(enrollment=enrollment)
     return attempt
+
+
+@dataclass(frozen=True)
+class PreviewResult:
+    graded: list[GradedQuestion]
+    correct_count: int
+    question_count: int
+    score: Decimal
+    passed: bool
+
+
+def grade_preview(*, module: ModulePage, answers: dict[str, list[str]]) -> PreviewResult:
+    """Grade a preview attempt exactly as ``submit_quiz`` would, and record nothing.
+
+    ``module`` is the version being previewed (its latest revision): a reviewer checks the quiz
+    they are asked to approve. Bad answers raise ``InvalidAnswers`` as they do for learners.
+    """
+    if not module.quiz_kind:
+        raise InvalidAnswers(_("This module has no quiz."))
+    graded = grade(module, _clean_answers(module, answers))
+    correct = sum(1 for question in graded if question.is_correct)
+    score = (Decimal(100) * correct / len(graded)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    course = module.get_course()
+    return PreviewResult(graded, correct, len(graded), score, score >= course.pass_mark)
 
 
 # --- Evaluation and completion ----------------------------------------------------------------

@@ -28,3 +28,8 @@ urlpatterns = [
         name="evaluation",
     ),
 ]
+
+# Under the Wagtail admin: a preview's quiz is graded for editors and reviewers only.
+preview_urlpatterns = [
+    path("modules/<int:module_id>/grade/", views.preview_grade_view, name="grade"),
+]

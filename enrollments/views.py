@@ -2,8 +2,11 @@ from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses import extension_points
@@ -195,3 +198,43 @@ def dashboard_view(request):
         replace(row, additions=rows.get(row.enrollment.pk, ())) for row in completed
     ]
     return render(request, "enrollments/dashboard.html", context)
+
+
+@require_POST
+def preview_grade_view(request, module_id):
+    """The quiz of a preview: graded and reviewed with every answer shown, recorded nowhere."""
+    module = get_object_or_404(ModulePage, pk=module_id)
+    if not can_preview(request.user, module):
+        raise PermissionDenied
+    draft = module.get_latest_revision_as_object()
+    answers = {
+        key.removeprefix("q-"): request.POST.getlist(key)
+        for key in request.POST
+        if key.startswith("q-")
+    }
+    try:
+        result = services.grade_preview(module=draft, answers=answers)
+    except services.LearningError as error:
+        return _refused(
+            request,
+            services.InvalidAnswers(
+                _("%(reason)s (Preview grading uses the last saved draft: save, then preview.)")
+                % {"reason": error.message}
+            ),
+            back_url=reverse("wagtailadmin_pages:view_draft", args=[module.pk]),
+            title=_("Preview not graded"),
+        )
+    request.is_preview = True  # the preview banner
+    return render(
+        request,
+        "enrollments/preview_attempt.html",
+        {"module": draft, "course": draft.get_course(), "result": result},
+    )
+
+
+def can_preview(user, module) -> bool:
+    """Its editors, and the reviewers of the workflow it is in, may preview a module."""
+    if module.permissions_for_user(user).can_edit():
+        return True
+    task = module.current_workflow_task
+    return bool(task and task.specific.user_can_access_editor(module, user))

@@ -35,8 +35,9 @@ from django.utils.dateparse import parse_date
 from accounts.models import Profession, User
 from certificates.constants import EXPIRY_HORIZON_DAYS
 from certificates.models import Certificate, CertificateStatus
-from certificates.selectors import TRANSCRIPT_STATUSES, credit_totals
+from certificates.selectors import GCP_NOT_VALID, TRANSCRIPT_STATUSES, credit_totals, gcp_standing
 from courses.models import CoursePage, ModulePage, ProgramPage
+from courses.selectors import edition_families
 from enrollments.models import Enrollment, EnrollmentStatus
 from reports import scope as permissions
 from reports.aggregates import EpochSeconds, Median
@@ -371,26 +372,26 @@ def organization_roster(filters: OrganizationRosterFilter) -> ReportRows:
     if not filters.organization:
         return ReportRows(queryset=Enrollment.objects.none())
     on_date = filters.on_date or timezone.localdate()
-    valid = Certificate.objects.filter(
-        enrollment=OuterRef("pk"),
-        status__in=[CertificateStatus.ISSUED, CertificateStatus.ARCHIVED],
-        completed_on__lte=on_date,
-    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on_date))
     queryset = (
         Enrollment.objects.filter(
             filters.scope.q("course__path"), user__organization__iexact=filters.organization
         )
         .select_related("user", "course")
-        .annotate(gcp_valid=Exists(valid))
         .order_by("user__full_name", "user__email", "course__code")
     )
+    families = edition_families()
 
     def decorate(rows: list) -> list:
+        """GCP standing counts every edition of the course and its refreshers (one query)."""
+        standing = gcp_standing(
+            user_ids={row.user_id for row in rows}, on_date=on_date, families=families
+        )
         for row in rows:
             if not row.course.is_gcp:
                 row.gcp_status = "—"
             else:
-                row.gcp_status = "valid" if row.gcp_valid else "NOT valid"
+                key = (row.user_id, families.root_of(row.course_id))
+                row.gcp_status = standing.get(key, GCP_NOT_VALID)
         return rows
 
     return ReportRows(queryset=queryset, decorate=decorate)
