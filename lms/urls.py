@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import AdminLogoutView
 from courses.views_admin import ProgramPageTypesUsageReportView
 from infrastructure.health import healthz
 
@@ -24,6 +25,8 @@ urlpatterns = [
         "admin/reports/page-types-usage/results/",
         require_admin_access(ProgramPageTypesUsageReportView.as_view(results_only=True)),
     ),
+    # Before Wagtail's own: its sign-out deleted the session cookie even when it refused a GET.
+    path("admin/logout/", AdminLogoutView.as_view(), name="wagtailadmin_logout"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),
