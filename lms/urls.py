@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
@@ -15,6 +16,16 @@ handler500 = "infrastructure.errors.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The Django admin stays (operators use it for the beat schedule and allauth's records), but
+    # its password change is allauth's, which mails the owner a notice: one path for credentials.
+    path(
+        "django-admin/password_change/",
+        RedirectView.as_view(pattern_name="account_change_password"),
+    ),
+    path(
+        "django-admin/password_change/done/",
+        RedirectView.as_view(pattern_name="account_change_password"),
+    ),
     path("django-admin/", admin.site.urls),
     # Wagtail's "Page types usage" names other programs' drafts: ours counts an instructor's own.
     path(
