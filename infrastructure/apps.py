@@ -11,6 +11,8 @@ class InfrastructureConfig(AppConfig):
     verbose_name = "Infrastructure"
 
     def ready(self):
+        from infrastructure.choosers import tolerate_malformed_chooser_values
         from infrastructure.spreadsheets import guard_wagtail_exports
 
         guard_wagtail_exports()
+        tolerate_malformed_chooser_values()

@@ -302,6 +302,7 @@ MIDDLEWARE += [
     "accounts.middleware.AdminLoginRedirectMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
     "accounts.middleware.AdminAccessDeniedMiddleware",
+    "infrastructure.workflow_guard.WorkflowRequestGuardMiddleware",
     # Innermost, so a cached page gets every header the middleware above adds.
     "infrastructure.caching.SignedInPageCacheMiddleware",
 ]
