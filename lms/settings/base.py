@@ -303,6 +303,8 @@ MIDDLEWARE += [
     "accounts.middleware.StaffMFARequiredMiddleware",
     "accounts.middleware.AdminAccessDeniedMiddleware",
     "infrastructure.workflow_guard.WorkflowRequestGuardMiddleware",
+    "infrastructure.admin_guards.ImageChooserPermissionMiddleware",
+    "infrastructure.admin_guards.WagtailBadInputMiddleware",
     # Innermost, so a cached page gets every header the middleware above adds.
     "infrastructure.caching.SignedInPageCacheMiddleware",
 ]
