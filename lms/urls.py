@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
@@ -13,6 +14,11 @@ from infrastructure.health import healthz
 
 # A database outage answers 503 (try again), not 500: infrastructure/errors.py.
 handler500 = "infrastructure.errors.server_error"
+
+
+def not_found(request):
+    raise Http404
+
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -38,6 +44,9 @@ urlpatterns = [
     ),
     # Before Wagtail's own: its sign-out deleted the session cookie even when it refused a GET.
     path("admin/logout/", AdminLogoutView.as_view(), name="wagtailadmin_logout"),
+    # Wagtail's deliberate error page (a 500 on purpose, for trying the error handler): any
+    # instructor could raise errors and error mail with it.
+    path("admin/failwhale/", not_found),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),

@@ -47,6 +47,7 @@ def world(settings, django_user_model):
 
 # (case, actor, method, url, data, expected)
 CASES = [
+    ("Wagtail's deliberate error page", "cmiit", "get", "/admin/failwhale/", {}, 404),
     ("page edit without the stream counts", "admin", "post", "/admin/pages/{draft}/edit/",
      {"title": "x"}, 400),
     ("external link without a url", "admin", "post", "/admin/choose-external-link/", {}, 400),
