@@ -1,11 +1,14 @@
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import LogoutView as DjangoLogoutView
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import UpdateView
+from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
 from accounts.forms import ProfileForm
 
@@ -30,4 +33,26 @@ class ProfileView(LoginRequiredMixin, UpdateView):
     def form_valid(self, form):
         response = super().form_valid(form)
         messages.success(self.request, _("Your profile has been saved."))
+        return response
+
+
+class AdminLogoutView(WagtailLogoutView):
+    """Wagtail's admin sign-out, which deletes the session cookie only when it signed someone out.
+
+    Wagtail's own view deletes the cookie after any answer, so a GET (405) or a POST without a
+    CSRF token (403) from a link on another site signed an administrator out.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        response = DjangoLogoutView.dispatch(self, request, *args, **kwargs)
+        if request.method != "POST" or request.user.is_authenticated:
+            return response  # refused (wrong method or CSRF): the session stays as it was
+        messages.success(request, _("You have been successfully logged out."))
+        # As Wagtail does: no fresh session cookie, so front-end pages stay cacheable.
+        response.delete_cookie(
+            settings.SESSION_COOKIE_NAME,
+            domain=settings.SESSION_COOKIE_DOMAIN,
+            path=settings.SESSION_COOKIE_PATH,
+        )
+        request.session.modified = False
         return response

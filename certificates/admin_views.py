@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.views.generic import EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -172,17 +173,19 @@ def _action_view(request, pk, *, action):
     )  # fmt: skip
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def revoke_view(request, pk):
     return _action_view(request, pk, action="revoke")
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def reissue_view(request, pk):
     return _action_view(request, pk, action="reissue")
 
 
 admin_urlpatterns = [
-    path("certificate-actions/<int:pk>/revoke/", revoke_view, name="revoke"),
-    path("certificate-actions/<int:pk>/reissue/", reissue_view, name="reissue"),
+    path("certificate-actions/<id:pk>/revoke/", revoke_view, name="revoke"),
+    path("certificate-actions/<id:pk>/reissue/", reissue_view, name="reissue"),
 ]
 
 

@@ -10,6 +10,6 @@ urlpatterns = [
     path("download/<str:code>/", views.download_view, name="download"),
     path("transcript/", views.transcript_view, name="transcript"),
     path("boards/", views.boards_view, name="boards"),
-    path("boards/<int:certification_id>/remove/", views.board_remove_view, name="board_remove"),
-    path("renew/<int:enrollment_id>/", views.renew_view, name="renew"),
+    path("boards/<id:certification_id>/remove/", views.board_remove_view, name="board_remove"),
+    path("renew/<id:enrollment_id>/", views.renew_view, name="renew"),
 ]

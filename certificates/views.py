@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from certificates import selectors, services
 from certificates.forms import BoardCertificationForm, VerifyPdfForm
@@ -37,7 +37,7 @@ def _rate_limited(request):
     return render(request, "certificates/rate_limited.html", status=429)
 
 
-@require_GET
+@require_safe
 def verify_view(request, code):
     """Public, with no form on it: anonymous visitors may be served it from the page cache."""
     if limited := _rate_limited(request):
@@ -55,7 +55,7 @@ def verify_view(request, code):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify_pdf_view(request, code):
     """Upload a PDF: does its SHA-256 match a file issued under this code? Nothing is stored."""
     if limited := _rate_limited(request):
@@ -88,7 +88,7 @@ def verify_pdf_view(request, code):
     )  # fmt: skip
 
 
-@require_GET
+@require_safe
 @login_required
 def download_view(request, code):
     """The owner and administrators only; to anyone else the certificate does not exist."""
@@ -111,7 +111,7 @@ def download_view(request, code):
                         content_type="application/pdf")  # fmt: skip
 
 
-@require_GET
+@require_safe
 @login_required
 def transcript_view(request):
     """The learner's transcript; ``?cycle=<certification>:<n>`` narrows it to one board cycle,

@@ -1,6 +1,7 @@
 """Per-program instructor groups and the "Course review" workflow."""
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from wagtail.models import (
     Collection,
@@ -121,3 +122,10 @@ def scope_pages_for_user(pages, user):
 def scope_page_chooser(pages, request):
     """``construct_page_chooser_queryset``: an instructor chooses among their program's pages."""
     return scope_pages_for_user(pages, request.user)
+
+
+def refuse_move_to_unpermitted_destination(request, page, destination):
+    """``before_move_page`` hook: Wagtail's move confirmation page checks nothing before it shows
+    both titles (only the move itself is checked); an instructor of another program gets 403."""
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        raise PermissionDenied

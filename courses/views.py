@@ -1,11 +1,11 @@
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from courses.forms import CatalogFilterForm
 from courses.selectors import CatalogFilters, catalog
 
 
-@require_GET
+@require_safe
 def catalog_view(request):
     form = CatalogFilterForm(request.GET or None)
     filters = CatalogFilters(**form.cleaned_data) if form.is_valid() else CatalogFilters()

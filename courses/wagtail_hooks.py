@@ -3,11 +3,12 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from courses import extension_points, selectors, views_admin
-from courses.permissions import scope_page_chooser
+from courses.permissions import refuse_move_to_unpermitted_destination, scope_page_chooser
 from courses.views_admin import CreditTypeViewSet
 
 register_snippet(CreditTypeViewSet)
 hooks.register("construct_page_chooser_queryset", scope_page_chooser)
+hooks.register("before_move_page", refuse_move_to_unpermitted_destination)
 hooks.register(extension_points.MODULE_ACCESS_DENIAL, selectors.closed_edition_denial)
 hooks.register("before_copy_page", views_admin.redirect_course_copy)
 hooks.register("register_page_header_buttons", views_admin.course_header_buttons)

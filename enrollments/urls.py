@@ -6,24 +6,24 @@ app_name = "enrollments"
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
-    path("courses/<int:course_id>/enroll/", views.enroll_view, name="enroll"),
+    path("courses/<id:course_id>/enroll/", views.enroll_view, name="enroll"),
     path(
-        "enrollments/<int:enrollment_id>/modules/<int:module_id>/complete/",
+        "enrollments/<id:enrollment_id>/modules/<id:module_id>/complete/",
         views.complete_module_view,
         name="complete_module",
     ),
     path(
-        "enrollments/<int:enrollment_id>/modules/<int:module_id>/quiz/",
+        "enrollments/<id:enrollment_id>/modules/<id:module_id>/quiz/",
         views.submit_quiz_view,
         name="submit_quiz",
     ),
     path(
-        "enrollments/<int:enrollment_id>/modules/<int:module_id>/attempts/<int:number>/",
+        "enrollments/<id:enrollment_id>/modules/<id:module_id>/attempts/<id:number>/",
         views.attempt_view,
         name="attempt",
     ),
     path(
-        "enrollments/<int:enrollment_id>/evaluation/",
+        "enrollments/<id:enrollment_id>/evaluation/",
         views.evaluation_view,
         name="evaluation",
     ),

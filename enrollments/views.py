@@ -7,7 +7,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from courses import extension_points
 from courses.models import CoursePage, ModulePage
@@ -119,7 +123,7 @@ def submit_quiz_view(request, enrollment_id, module_id):
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def attempt_view(request, enrollment_id, module_id, number):
     enrollment = _own_enrollment(request, enrollment_id)
@@ -156,7 +160,7 @@ def attempt_view(request, enrollment_id, module_id, number):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def evaluation_view(request, enrollment_id):
     enrollment = _own_enrollment(request, enrollment_id)
@@ -182,7 +186,7 @@ def evaluation_view(request, enrollment_id):
     )  # fmt: skip
 
 
-@require_GET
+@require_safe
 @login_required
 @signed_in_cacheable
 def dashboard_view(request):

@@ -11,6 +11,12 @@ class InfrastructureConfig(AppConfig):
     verbose_name = "Infrastructure"
 
     def ready(self):
+        from django.urls import register_converter
+
+        from infrastructure.choosers import tolerate_malformed_chooser_values
+        from infrastructure.converters import ObjectIdConverter
         from infrastructure.spreadsheets import guard_wagtail_exports
 
         guard_wagtail_exports()
+        tolerate_malformed_chooser_values()
+        register_converter(ObjectIdConverter, "id")

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from kombu import Connection
 
 
@@ -37,7 +37,7 @@ CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_b
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     results = {}
     for name, check in CHECKS.items():

@@ -1,19 +1,37 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import AdminLogoutView
 from courses.views_admin import ProgramPageTypesUsageReportView
 from infrastructure.health import healthz
 
 # A database outage answers 503 (try again), not 500: infrastructure/errors.py.
 handler500 = "infrastructure.errors.server_error"
 
+
+def not_found(request):
+    raise Http404
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The Django admin stays (operators use it for the beat schedule and allauth's records), but
+    # its password change is allauth's, which mails the owner a notice: one path for credentials.
+    path(
+        "django-admin/password_change/",
+        RedirectView.as_view(pattern_name="account_change_password"),
+    ),
+    path(
+        "django-admin/password_change/done/",
+        RedirectView.as_view(pattern_name="account_change_password"),
+    ),
     path("django-admin/", admin.site.urls),
     # Wagtail's "Page types usage" names other programs' drafts: ours counts an instructor's own.
     path(
@@ -24,6 +42,11 @@ urlpatterns = [
         "admin/reports/page-types-usage/results/",
         require_admin_access(ProgramPageTypesUsageReportView.as_view(results_only=True)),
     ),
+    # Before Wagtail's own: its sign-out deleted the session cookie even when it refused a GET.
+    path("admin/logout/", AdminLogoutView.as_view(), name="wagtailadmin_logout"),
+    # Wagtail's deliberate error page (a 500 on purpose, for trying the error handler): any
+    # instructor could raise errors and error mail with it.
+    path("admin/failwhale/", not_found),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 
@@ -307,6 +308,7 @@ class MyExportsReport(ReportView):
         return rows
 
 
+@require_safe
 def export_download(request, pk):
     scope.require_reports(request.user)
     export = get_object_or_404(ReportExport, pk=pk, user=request.user)

@@ -46,7 +46,7 @@ def register_report_urls():
                  view.as_view(results_only=True), name=f"{name}_results")
         )  # fmt: skip
     urls.append(
-        path("learning-reports/exports/<int:pk>/download/", export_download,
+        path("learning-reports/exports/<id:pk>/download/", export_download,
              name="reports_export_download")
     )  # fmt: skip
     return urls

@@ -84,6 +84,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "infrastructure.request_guards.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "infrastructure.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -291,10 +292,20 @@ LMS_REQUIRE_STAFF_MFA = _read("LMS_REQUIRE_STAFF_MFA", env.bool, True)
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 # Private pages and documents send visitors to the same login (not Wagtail's password-only one).
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+# Every password change and reset goes through allauth (its rate limits and its notice mail):
+# Wagtail's account page has no password panel, its reset pages are gone, and its user forms set
+# no passwords (a new account sets its own through allauth's reset). lms/urls.py sends the
+# Django admin's password change to allauth's.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
 MIDDLEWARE += [
     "accounts.middleware.AdminLoginRedirectMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
     "accounts.middleware.AdminAccessDeniedMiddleware",
+    "infrastructure.workflow_guard.WorkflowRequestGuardMiddleware",
+    "infrastructure.admin_guards.ImageChooserPermissionMiddleware",
+    "infrastructure.admin_guards.WagtailBadInputMiddleware",
     # Innermost, so a cached page gets every header the middleware above adds.
     "infrastructure.caching.SignedInPageCacheMiddleware",
 ]

@@ -119,15 +119,96 @@ def test_nothing_of_a_document_is_under_media_root(restricted_document, settings
     assert not (settings.MEDIA_ROOT / document.file.name).exists()
 
 
-def test_a_program_s_documents_are_for_signed_in_people(client):
-    from courses.permissions import program_collection
+@pytest.fixture
+def lesson_world():
+    """CTN and CMIIT with their instructors; a CTN module uses a document of CTN's collection."""
+    from courses.permissions import ensure_instructor_group, program_collection
     from tests.courses import factories
 
-    collection = program_collection(factories.program("ctn"))
-    document = Document(title="Delegation log template", collection=collection)
+    ctn, cmiit = factories.program("ctn"), factories.program("cmiit")
+    ensure_instructor_group(ctn)
+    ensure_instructor_group(cmiit)
+    document = Document(title="Delegation log template", collection=program_collection(ctn))
     document.file.save("delegation-log.pdf", ContentFile(PDF))
-    anonymous = client.get(document.url)
-    assert anonymous.status_code == 302
-    assert anonymous.url.startswith("/accounts/login/")
-    client.force_login(UserFactory(email="learner@example.org"))
-    assert client.get(document.url).status_code == 200
+    linked = Document(title="Site checklist", collection=program_collection(ctn))
+    linked.file.save("site-checklist.pdf", ContentFile(PDF))
+    course = factories.course(ctn, "CTN-101")
+    factories.module(
+        course,
+        body=[
+            factories.block("document", {"document": document.pk, "title": ""}),
+            factories.block(
+                "text", f'<p><a linktype="document" id="{linked.pk}">Checklist</a></p>'
+            ),
+        ],
+    )
+    unused = Document(title="Unused draft form", collection=program_collection(ctn))
+    unused.file.save("draft-form.pdf", ContentFile(PDF))
+    people = {}
+    for name, group in (("ctn", "CTN instructors"), ("cmiit", "CMIIT instructors")):
+        people[name] = UserFactory(email=f"{name}.instructor@example.org")
+        people[name].groups.add(Group.objects.get(name=group))
+    return {"course": course, "used": [document, linked], "unused": unused, "people": people}
+
+
+def test_a_lesson_document_goes_to_enrolled_learners_and_its_editors_only(client, lesson_world):
+    from enrollments import services
+
+    learner = UserFactory(email="learner@example.org")
+    client.force_login(learner)
+    for document in [*lesson_world["used"], lesson_world["unused"]]:
+        refused = client.get(document.url)
+        assert refused.status_code == 404
+        assert not getattr(refused, "streaming", False)
+    client.force_login(lesson_world["people"]["cmiit"])  # another program's instructor
+    assert client.get(lesson_world["used"][0].url).status_code == 404
+    services.enroll(user=learner, course=lesson_world["course"])
+    client.force_login(learner)
+    for document in lesson_world["used"]:  # a document block and a rich-text link
+        served = client.get(document.url)
+        assert served.status_code == 200
+        assert b"".join(served.streaming_content) == PDF
+    assert client.get(lesson_world["unused"].url).status_code == 404  # no course uses it
+    client.force_login(lesson_world["people"]["ctn"])  # the collection's own editor
+    assert client.get(lesson_world["unused"].url).status_code == 200
+
+
+def test_a_lesson_document_asks_an_anonymous_visitor_to_sign_in(client, lesson_world):
+    response = client.get(lesson_world["used"][0].url)
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("endpoint", ["documents", "images"])
+def test_the_admin_api_lists_only_the_collections_a_user_may_see(client, lesson_world, endpoint):
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from courses.models import ProgramPage
+    from courses.permissions import program_collection
+
+    cmiit = ProgramPage.objects.get(code="cmiit")
+    ctn_collection = lesson_world["used"][0].collection
+    ctn_image = get_image_model().objects.create(
+        title="CTN scanner", file=get_test_image_file(), collection=ctn_collection
+    )
+    cmiit_image = get_image_model().objects.create(
+        title="CMIIT cyclotron", file=get_test_image_file(), collection=program_collection(cmiit)
+    )
+    cmiit_document = Document(title="CMIIT budget", collection=program_collection(cmiit))
+    cmiit_document.file.save("budget.pdf", ContentFile(PDF))
+    ctn_ids = {
+        "documents": {d.pk for d in Document.objects.filter(collection=ctn_collection)},
+        "images": {ctn_image.pk},
+    }[endpoint]
+    cmiit_ids = {"documents": {cmiit_document.pk}, "images": {cmiit_image.pk}}[endpoint]
+
+    client.force_login(lesson_world["people"]["cmiit"])
+    listing = client.get(f"/admin/api/main/{endpoint}/")
+    assert listing.status_code == 200
+    assert {item["id"] for item in listing.json()["items"]} == cmiit_ids
+    for pk in ctn_ids:
+        assert client.get(f"/admin/api/main/{endpoint}/{pk}/").status_code == 404
+    client.force_login(lesson_world["people"]["ctn"])
+    listing = client.get(f"/admin/api/main/{endpoint}/")
+    assert {item["id"] for item in listing.json()["items"]} == ctn_ids

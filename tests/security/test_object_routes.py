@@ -5,6 +5,7 @@ administrator each get what they should; a new route that names an object must j
 """
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -170,3 +171,51 @@ def test_each_visitor_gets_what_they_should(client, world, route, actor):
         assert "/accounts/login/" in response.url
     else:
         assert response.status_code == want
+
+
+HUGE = "9" * 20
+
+
+def _with_ids(url: str, replacement: str) -> str:
+    return re.sub(r"/\d+(?=/)", f"/{replacement}", url)
+
+
+@pytest.mark.parametrize("replacement", [HUGE, "0", "abc", "-1", "1e3"])
+@pytest.mark.parametrize("route", sorted(TABLE))
+def test_a_malformed_or_unknown_id_is_a_404(client, world, route, replacement):
+    url = world["urls"][route]
+    crafted = _with_ids(url, replacement)
+    if crafted == url:
+        pytest.skip("this route names its object by a code, not an id")
+    client.force_login(world["actors"]["admin"])
+    method, _ = TABLE[route]
+    assert getattr(client, method)(crafted).status_code == 404
+    if not url.startswith("/admin/"):  # a learner never reaches the admin (403)
+        client.force_login(world["actors"]["owner"])
+        assert getattr(client, method)(crafted).status_code == 404
+
+
+@pytest.mark.parametrize("route", sorted(TABLE))
+def test_a_wrong_method_is_a_405(client, world, route):
+    method, _ = TABLE[route]
+    url = world["urls"][route]
+    client.force_login(world["actors"]["admin" if url.startswith("/admin/") else "owner"])
+    wrong = {"get": client.put, "post": client.get}[method]
+    assert wrong(world["urls"][route]).status_code == 405
+
+
+@pytest.mark.parametrize("route", sorted(r for r, (method, _) in TABLE.items() if method == "post"))
+def test_a_post_without_csrf_is_refused_and_changes_nothing(world, route):
+    from django.test import Client
+
+    from enrollments.models import Enrollment, ModuleProgress, QuizAttempt
+
+    def state():
+        return (Enrollment.objects.count(), ModuleProgress.objects.count(),
+                QuizAttempt.objects.count())  # fmt: skip
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["actors"]["owner"])
+    before = state()
+    assert client.post(world["urls"][route]).status_code == 403
+    assert state() == before
