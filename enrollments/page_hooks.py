@@ -80,6 +80,9 @@ def module_page(
     }
     if module.quiz_kind:
         context["quiz"] = selectors.quiz_state(enrollment, module)
+        submission = getattr(request, "quiz_submission", None)
+        context["quiz_questions"] = selectors.quiz_questions(module, submission)
+        context["quiz_unanswered"] = [q for q in context["quiz_questions"] if q["unanswered"]]
     if progress.next_module is None and course.evaluation_required:
         context["evaluation_due"] = not selectors.has_evaluation(enrollment)
     return PageAdditions(

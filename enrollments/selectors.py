@@ -126,3 +126,25 @@ def quiz_state(enrollment: Enrollment, module: ModulePage) -> dict[str, Any]:
 
 def has_evaluation(enrollment: Enrollment) -> bool:
     return CourseEvaluation.objects.filter(enrollment=enrollment, cycle=enrollment.cycle).exists()
+
+
+@dataclass
+class QuizSubmission:
+    """What a learner sent for a quiz that came back unrecorded: kept to fill the form again."""
+
+    answers: dict[str, list[str]] = field(default_factory=dict)
+    unanswered: list[str] = field(default_factory=list)
+
+
+def quiz_questions(module, submission: QuizSubmission | None = None) -> list[dict]:
+    """The public questions, each with the options the learner had chosen and whether it is
+    unanswered (only after a submission came back)."""
+    submission = submission or QuizSubmission()
+    questions = module.public_questions()
+    for number, question in enumerate(questions, start=1):
+        chosen = set(submission.answers.get(question["id"], []))
+        question["number"] = number
+        question["unanswered"] = question["id"] in submission.unanswered
+        for option in question["options"]:
+            option["checked"] = str(option["index"]) in chosen
+    return questions

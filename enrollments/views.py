@@ -11,6 +11,7 @@ from courses.models import CoursePage, ModulePage
 from enrollments import selectors, services
 from enrollments.forms import EvaluationForm
 from enrollments.models import Enrollment, QuizAttempt
+from enrollments.selectors import QuizSubmission
 from infrastructure.caching import signed_in_cacheable
 
 
@@ -104,6 +105,8 @@ def submit_quiz_view(request, enrollment_id, module_id):
         )  # fmt: skip
     except services.ModuleNotInCourse:
         raise Http404("That module is not part of this course.") from None
+    except services.UnansweredQuestions as error:
+        return _quiz_again(request, module_id, answers=answers, unanswered=error.question_ids)
     except services.LearningError as error:
         module = ModulePage.objects.filter(pk=module_id).first()
         back = module.url if module else enrollment.course.url
@@ -114,6 +117,15 @@ def submit_quiz_view(request, enrollment_id, module_id):
         module_id=module_id,
         number=attempt.number,
     )
+
+
+def _quiz_again(request, module_id, *, answers, unanswered):
+    """The quiz page again, every answer kept and the unanswered questions named; nothing used."""
+    module = get_object_or_404(ModulePage.objects.live(), pk=module_id).specific
+    request.quiz_submission = QuizSubmission(answers=answers, unanswered=unanswered)
+    response = module.serve(request)
+    response.status_code = 400
+    return response
 
 
 @require_GET
