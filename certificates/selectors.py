@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from accounts.models import User
+from certificates import codes
 from certificates.models import Board, BoardCertification, Certificate, CertificateStatus
 
 TRANSCRIPT_STATUSES = (
@@ -48,7 +49,15 @@ def credit_totals(certificates: Iterable[Certificate]) -> list[dict]:
 
 
 def certificate_by_code(code: str) -> Certificate | None:
-    return Certificate.objects.filter(code=code).exclude(status=CertificateStatus.PENDING).first()
+    """The certificate a typed code names (any case, with or without separators), if issued."""
+    candidates = codes.candidates(code)
+    if not candidates:
+        return None
+    return (
+        Certificate.objects.filter(code__in=candidates)
+        .exclude(status=CertificateStatus.PENDING)
+        .first()
+    )
 
 
 @dataclass(frozen=True)

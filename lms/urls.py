@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
+from certificates.views import lookup_view as verify_lookup_view
 from courses.views_admin import ProgramPageTypesUsageReportView
 from infrastructure.health import healthz
 
@@ -32,6 +33,7 @@ urlpatterns = [
     path("certificates/", include("certificates.urls")),
     path("credentials/", include("credentials.urls")),
     path("lti/", include("lti.urls")),
+    path("verify/", verify_lookup_view, name="verify_lookup"),
     path("catalog/", include("courses.urls")),
 ]
 
