@@ -3,13 +3,14 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from certificates import selectors, services
+from certificates import page_hooks, selectors, services
 from certificates.forms import BoardCertificationForm, VerifyCodeForm, VerifyPdfForm
 from certificates.models import Certificate, CertificateStatus, PublicState
 from certificates.ratelimit import allow
@@ -195,6 +196,27 @@ def _transcript_csv(user, data) -> HttpResponse:
     writer.writerow(["Credit type", "Total hours", "Courses"])
     for total in data["totals"]:
         writer.writerow([total["name"], total["hours"], total["courses"]])
+    return response
+
+
+@require_GET
+@login_required
+def status_view(request, enrollment_id):
+    """JSON for a page waiting for the certificate: is it ready, and its line once it is.
+
+    Polled by static/js/site.js; only the learner's own enrollment (anyone else's is a 404).
+    """
+    enrollment = get_object_or_404(Enrollment, pk=enrollment_id, user=request.user)
+    certificate = Certificate.objects.filter(enrollment=enrollment, cycle=enrollment.cycle).first()
+    status = certificate.status if certificate else CertificateStatus.PENDING
+    data = {"status": status, "ready": status != CertificateStatus.PENDING}
+    if data["ready"]:
+        line = page_hooks.certificate_line(
+            request, enrollment_id=enrollment.pk, certificate=certificate
+        )
+        data["html"] = render_to_string(line.template, dict(line.context), request=request)
+    response = JsonResponse(data)
+    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -10,37 +10,45 @@
         }
     }
 
-    // Wait for the certificate: poll a JSON endpoint, then swap in the ready fragment.
+    // Wait for the certificate: poll a JSON endpoint (once per enrollment, however many lines
+    // show it), then put the ready line in place. Backs off, and stops after about ten minutes.
     function watchCertificates() {
+        var byUrl = {};
         var waiting = document.querySelectorAll("[data-certificate-status-url]");
         Array.prototype.forEach.call(waiting, function (element) {
+            var url = element.getAttribute("data-certificate-status-url");
+            (byUrl[url] = byUrl[url] || []).push(element);
+        });
+        Object.keys(byUrl).forEach(function (url) {
+            var elements = byUrl[url];
             var delay = 2000;
             var tries = 0;
+            function show(html) {
+                // The line stays in place (a live region), so its new words are read out;
+                // focus stays where the learner is.
+                var holder = document.createElement("div");
+                holder.innerHTML = html;
+                var fresh = holder.querySelector(".certificate-line");
+                elements.forEach(function (element) {
+                    element.innerHTML = fresh ? fresh.innerHTML : "";
+                    element.removeAttribute("data-certificate-status-url");
+                });
+            }
             function poll() {
                 tries += 1;
-                if (tries > 60) {
+                if (tries > 80) {
                     return;
                 }
-                fetch(element.getAttribute("data-certificate-status-url"), {
-                    credentials: "same-origin",
-                    headers: { Accept: "application/json" },
-                })
+                fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
                     .then(function (response) {
                         return response.ok ? response.json() : null;
                     })
                     .then(function (data) {
                         if (data && data.ready && data.html) {
-                            var holder = document.createElement("div");
-                            holder.innerHTML = data.html;
-                            var replacement = holder.firstElementChild;
-                            element.replaceWith(replacement);
-                            var announce = replacement.querySelector("[data-certificate-ready]");
-                            if (announce) {
-                                announce.focus();
-                            }
+                            show(data.html);
                             return;
                         }
-                        delay = Math.min(delay * 1.5, 10000);
+                        delay = Math.min(delay * 1.3, 10000);
                         window.setTimeout(poll, delay);
                     })
                     .catch(function () {
