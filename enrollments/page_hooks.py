@@ -103,8 +103,10 @@ def module_page(
     )
 
 
-def login_redirect(request):
+def login_redirect(request: HttpRequest) -> str | None:
     """A learner with a course in progress lands on My learning, with "Continue" at the top."""
+    if not request.user.is_authenticated:
+        return None
     if Enrollment.objects.filter(user=request.user, status=EnrollmentStatus.ACTIVE).exists():
         return reverse("enrollments:dashboard")
     return None

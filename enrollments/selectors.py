@@ -136,7 +136,7 @@ class QuizSubmission:
     unanswered: list[str] = field(default_factory=list)
 
 
-def quiz_questions(module, submission: QuizSubmission | None = None) -> list[dict]:
+def quiz_questions(module: ModulePage, submission: QuizSubmission | None = None) -> list[dict]:
     """The public questions, each with the options the learner had chosen and whether it is
     unanswered (only after a submission came back)."""
     submission = submission or QuizSubmission()
