@@ -87,7 +87,11 @@ def module_page(
     }
     if module.quiz_kind:
         context["quiz"] = selectors.quiz_state(enrollment, module)
-        submission = getattr(request, "quiz_submission", None)
+        # Served for a POST only when the quiz view sends an incomplete attempt back: the
+        # learner's answers are read from it, so none is lost.
+        submission = (
+            selectors.quiz_submission(module, request.POST) if request.method == "POST" else None
+        )
         context["quiz_questions"] = selectors.quiz_questions(module, submission)
         context["quiz_unanswered"] = [q for q in context["quiz_questions"] if q["unanswered"]]
     if progress.next_module is None and course.evaluation_required:

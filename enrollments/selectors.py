@@ -7,6 +7,7 @@ from operator import or_
 from typing import Any
 
 from django.db.models import Q
+from django.http import QueryDict
 
 from accounts.models import User
 from courses.models import MODULE_LISTING_FIELDS, CoursePage, ModulePage
@@ -134,6 +135,18 @@ class QuizSubmission:
 
     answers: dict[str, list[str]] = field(default_factory=dict)
     unanswered: list[str] = field(default_factory=list)
+
+
+def posted_answers(data: QueryDict) -> dict[str, list[str]]:
+    """A quiz form's answers by question id (fields ``q-<id>``), as sent."""
+    return {key.removeprefix("q-"): data.getlist(key) for key in data if key.startswith("q-")}
+
+
+def quiz_submission(module: ModulePage, data: QueryDict) -> QuizSubmission:
+    """A quiz form sent back unrecorded: its answers, and the questions it left unanswered."""
+    answers = posted_answers(data)
+    unanswered = [block.id for block in module.questions if not answers.get(block.id)]
+    return QuizSubmission(answers=answers, unanswered=unanswered)
 
 
 def quiz_questions(module: ModulePage, submission: QuizSubmission | None = None) -> list[dict]:

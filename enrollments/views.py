@@ -11,7 +11,6 @@ from courses.models import CoursePage, ModulePage
 from enrollments import selectors, services
 from enrollments.forms import EvaluationForm
 from enrollments.models import Enrollment, QuizAttempt
-from enrollments.selectors import QuizSubmission
 from infrastructure.caching import signed_in_cacheable
 
 
@@ -88,11 +87,7 @@ def submit_quiz_view(request, enrollment_id, module_id):
     enrollment = _own_enrollment(request, enrollment_id)
     if closed := _closed(request, enrollment, module_id):
         return closed
-    answers = {
-        key.removeprefix("q-"): request.POST.getlist(key)
-        for key in request.POST
-        if key.startswith("q-")
-    }
+    answers = selectors.posted_answers(request.POST)
     try:
         attempt_number = int(request.POST.get("attempt", ""))
     except ValueError:
@@ -106,7 +101,7 @@ def submit_quiz_view(request, enrollment_id, module_id):
     except services.ModuleNotInCourse:
         raise Http404("That module is not part of this course.") from None
     except services.UnansweredQuestions as error:
-        return _quiz_again(request, module_id, answers=answers, unanswered=error.question_ids)
+        return _quiz_again(request, module_id)
     except services.LearningError as error:
         module = ModulePage.objects.filter(pk=module_id).first()
         back = module.url if module else enrollment.course.url
@@ -119,10 +114,12 @@ def submit_quiz_view(request, enrollment_id, module_id):
     )
 
 
-def _quiz_again(request, module_id, *, answers, unanswered):
-    """The quiz page again, every answer kept and the unanswered questions named; nothing used."""
+def _quiz_again(request, module_id):
+    """The quiz page again, every answer kept and the unanswered questions named; nothing used.
+
+    The page's quiz form reads the answers back from this POST (enrollments.page_hooks).
+    """
     module = get_object_or_404(ModulePage.objects.live(), pk=module_id).specific
-    request.quiz_submission = QuizSubmission(answers=answers, unanswered=unanswered)
     response = module.serve(request)
     response.status_code = 400
     return response
