@@ -14,6 +14,7 @@ LENGTH = 25  # 25 x log2(31) = 124 random bits
 GROUP = 5
 CANONICAL = re.compile(rf"^[{ALPHABET}]{{{LENGTH}}}$")
 LEGACY = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
+STORED = LEGACY  # every stored code, new or older, has this shape
 SEPARATORS = re.compile(r"[\s\-‐‑–—.·_]+")
 
 

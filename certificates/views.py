@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from certificates import page_hooks, selectors, services
+from certificates import codes, page_hooks, selectors, services
 from certificates.forms import BoardCertificationForm, VerifyCodeForm, VerifyPdfForm
 from certificates.models import Certificate, CertificateStatus, PublicState
 from certificates.ratelimit import allow
@@ -18,6 +18,8 @@ from courses.extension_points import certificate_links
 from enrollments.models import Enrollment
 from infrastructure.spreadsheets import csv_writer
 
+# A code as stored (new and older codes both fit): a cheap guard before a look-up by exact code.
+CODE_PATTERN = codes.STORED
 VERIFY_WINDOW = 60
 
 
