@@ -12,7 +12,9 @@ from pypdf import PdfReader
 from certificates import codes, services
 from certificates.models import Certificate
 
-pytestmark = pytest.mark.django_db
+# Verification is rate-limited per client: a cache namespace of these tests' own keeps their
+# look-ups from counting against the tests that run after them.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def issue(enrollment) -> Certificate:
