@@ -99,7 +99,7 @@ def test_the_certificate_pdf_is_tagged_with_a_title_language_and_subject(enrollm
     assert "/StructTreeRoot" in catalog
     assert catalog["/Lang"] == "en"
     assert reader.metadata.title == (
-        "Certificate of completion: CTN-101 Ethics and GCP in Imaging Research · "
+        "Certificate of GCP Training: CTN-101 Ethics and GCP in Imaging Research · "
         "Jordan A. Learner, CNMT"
     )
     assert certificate.display_code in reader.metadata.subject
