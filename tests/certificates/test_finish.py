@@ -10,7 +10,8 @@ from certificates.models import Certificate
 from enrollments import services as enrollment_services
 from tests.accounts.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# A cache namespace of its own: pages these tests cache never answer the tests after them.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from enrollments.models import Enrollment, QuizAttempt
 from tests.courses import factories
 from tests.enrollments.conftest import correct_answers
 
-pytestmark = pytest.mark.django_db
+# A cache namespace of its own: pages these tests cache never answer the tests after them.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from django.urls import reverse
 from enrollments import services
 from enrollments.models import ModuleProgress
 
-pytestmark = pytest.mark.django_db
+# A cache namespace of its own: pages these tests cache never answer the tests after them.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 @pytest.fixture

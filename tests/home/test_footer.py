@@ -5,7 +5,8 @@ from wagtail.models import Site
 
 from home.models import SiteSettings
 
-pytestmark = pytest.mark.django_db
+# A cache namespace of its own: pages these tests cache never answer the tests after them.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def test_the_footer_links_are_edited_in_site_settings(client):

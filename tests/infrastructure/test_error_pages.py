@@ -7,7 +7,8 @@ from django.test import RequestFactory
 from infrastructure.errors import server_error
 from tests.accounts.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+# A cache namespace of its own: pages these tests cache never answer the tests after them.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def assert_site_error_page(html: str, heading: str):
