@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import LogoutView as DjangoLogoutView
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import UpdateView
 from wagtail.admin.views.account import LogoutView as WagtailLogoutView
@@ -29,6 +30,15 @@ class ProfileView(LoginRequiredMixin, UpdateView):
         context = super().get_context_data(**kwargs)
         context["totp_active"] = is_mfa_enabled(self.request.user, [Authenticator.Type.TOTP])
         return context
+
+    def get_success_url(self):
+        """Back where the learner came from (the name check before a certificate), if ours."""
+        target = self.request.POST.get("next") or self.request.GET.get("next")
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return target
+        return super().get_success_url()
 
     def form_valid(self, form):
         response = super().form_valid(form)

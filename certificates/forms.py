@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from certificates import codes
 from certificates.models import BoardCertification, CycleAnchor
 
 MAX_PDF_BYTES = 5 * 1024 * 1024
@@ -51,3 +52,30 @@ class BoardCertificationForm(forms.ModelForm):
         if board and BoardCertification.objects.filter(user=self.user, board=board).exists():
             self.add_error("board", _("You have already recorded this board."))
         return cleaned
+
+
+class VerifyCodeForm(forms.Form):
+    """The code printed on a certificate, as a person types it."""
+
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=64,
+        help_text=_(
+            "As printed on the certificate, for example 7KQ4M-X2H9P-CT5WD-MN8RB-3FZ6A. "
+            "Capitals, spaces and dashes do not matter."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not codes.candidates(code):
+            raise forms.ValidationError(
+                _(
+                    "That is not a verification code: a code has 25 letters and digits, "
+                    "printed in five groups of five."
+                )
+            )
+        return code

@@ -1,5 +1,4 @@
 import base64
-import secrets
 
 from django.conf import settings
 from django.db import models
@@ -7,13 +6,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from certificates import codes
 from certificates.storage import get_private_storage
-
-CODE_BYTES = 16  # 128 random bits, URL-safe base64: 22 characters
 
 
 def new_code() -> str:
-    return secrets.token_urlsafe(CODE_BYTES)
+    """The field's default (migrations name it): see certificates/codes.py."""
+    return codes.new_code()
 
 
 class CertificateStatus(models.TextChoices):
@@ -157,6 +156,10 @@ class Certificate(models.Model):
 
     def get_download_url(self):
         return reverse("certificates:download", args=[self.code])
+
+    @property
+    def display_code(self) -> str:
+        return codes.grouped(self.code)
 
     @property
     def verify_url(self) -> str:

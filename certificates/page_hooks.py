@@ -1,8 +1,12 @@
-"""What certificates add to the learner's dashboard (``courses.extension_points.DASHBOARD``)."""
+"""What certificates add to the learner's pages (``courses.extension_points``): the transcript
+and board links, each board's current cycle and each completed course's certificate line on the
+dashboard (``DASHBOARD``), and the same line in a completed course's panel (``COURSE_PAGE``). A
+line still being prepared updates itself (static/js/site.js polls ``certificates:status``)."""
 
 from collections.abc import Sequence
 from datetime import timedelta
 
+from django.db.models import F
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +21,38 @@ from courses.extension_points import (
     Fragment,
     HasEnrollmentFields,
     Link,
+    PageAdditions,
     certificate_links,
 )
+from courses.models import CoursePage, ModulePage
+
+LINE = "certificates/dashboard_certificate.html"
+
+
+def can_renew(certificate: Certificate | None) -> bool:
+    horizon = timezone.localdate() + timedelta(days=RENEWAL_WINDOW_DAYS)
+    return bool(
+        certificate
+        and certificate.status == CertificateStatus.ISSUED
+        and certificate.expires_on
+        and certificate.expires_on <= horizon
+    )
+
+
+def certificate_line(
+    request: HttpRequest, *, enrollment_id: int, certificate: Certificate
+) -> Fragment:
+    """One course's certificate line: its state, download, verification and other apps' links."""
+    return Fragment(
+        LINE,
+        {
+            "certificate": certificate,
+            "enrollment_id": enrollment_id,
+            "can_renew": can_renew(certificate),
+            "statuses": CertificateStatus,
+            "links": certificate_links(request, certificate),
+        },
+    )
 
 
 def dashboard(
@@ -44,26 +78,13 @@ def dashboard(
             enrollment__in=[e.pk for e in enrollments]
         ).select_related("enrollment")
     }
-    horizon = timezone.localdate() + timedelta(days=RENEWAL_WINDOW_DAYS)
     rows = {}
     for enrollment in enrollments:
         certificate = by_key.get((enrollment.pk, enrollment.cycle))
-        if certificate is None:
-            continue
-        can_renew = bool(
-            certificate.status == CertificateStatus.ISSUED
-            and certificate.expires_on
-            and certificate.expires_on <= horizon
-        )
-        rows[enrollment.pk] = Fragment(
-            "certificates/dashboard_certificate.html",
-            {
-                "certificate": certificate,
-                "can_renew": can_renew,
-                "statuses": CertificateStatus,
-                "links": certificate_links(request, certificate),
-            },
-        )
+        if certificate is not None:
+            rows[enrollment.pk] = certificate_line(
+                request, enrollment_id=enrollment.pk, certificate=certificate
+            )
     return DashboardAdditions(links=links, rows=rows, sections=sections)
 
 
@@ -75,3 +96,28 @@ def revision_notice_sections(request: HttpRequest) -> tuple[Fragment, ...]:
     if not notices:
         return ()
     return (Fragment("certificates/revision_notices.html", {"revision_notices": notices}),)
+
+
+def course_page(
+    request: HttpRequest, course: CoursePage, *, modules: Sequence[ModulePage]
+) -> PageAdditions | None:
+    """A completed course's panel shows its certificate line (one query, signed-in only)."""
+    if not request.user.is_authenticated:
+        return None
+    certificate = (
+        Certificate.objects.filter(
+            enrollment__user=request.user,
+            enrollment__course_id=course.pk,
+            enrollment__completed_at__isnull=False,
+            cycle=F("enrollment__cycle"),
+        )
+        .select_related("enrollment")
+        .first()
+    )
+    if certificate is None:
+        return None
+    return PageAdditions(
+        panel=certificate_line(
+            request, enrollment_id=certificate.enrollment_id, certificate=certificate
+        )
+    )

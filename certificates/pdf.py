@@ -96,12 +96,17 @@ def _font_config():
     return FontConfiguration()
 
 
+# Tagged PDF/UA: a screen reader reads it in order; title, language (<html lang>) and subject
+# (<meta name="description">) come from the template.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def render_certificate_pdf(certificate) -> bytes:
     from weasyprint import HTML
 
     try:
         html = HTML(string=render_certificate_html(certificate))
-        return html.write_pdf(font_config=_font_config())
+        return html.write_pdf(font_config=_font_config(), pdf_variant=PDF_VARIANT)
     except Exception as exc:  # noqa: BLE001 - any rendering failure is permanent
         raise RenderError(f"{exc.__class__.__name__}: {exc}") from exc
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from certificates import codes
 from certificates.models import (
     Board,
     BoardCertification,
@@ -58,7 +59,15 @@ def credit_totals(certificates: Iterable[Certificate]) -> list[dict]:
 
 
 def certificate_by_code(code: str) -> Certificate | None:
-    return Certificate.objects.filter(code=code).exclude(status=CertificateStatus.PENDING).first()
+    """The certificate a typed code names (any case, with or without separators), if issued."""
+    candidates = codes.candidates(code)
+    if not candidates:
+        return None
+    return (
+        Certificate.objects.filter(code__in=candidates)
+        .exclude(status=CertificateStatus.PENDING)
+        .first()
+    )
 
 
 @dataclass(frozen=True)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("boards/", views.boards_view, name="boards"),
     path("boards/<id:certification_id>/remove/", views.board_remove_view, name="board_remove"),
     path("renew/<id:enrollment_id>/", views.renew_view, name="renew"),
+    path("status/<id:enrollment_id>/", views.status_view, name="status"),
 ]

@@ -1,34 +1,39 @@
 import hashlib
-import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from certificates import selectors, services
-from certificates.forms import BoardCertificationForm, VerifyPdfForm
+from certificates import codes, page_hooks, selectors, services
+from certificates.forms import BoardCertificationForm, VerifyCodeForm, VerifyPdfForm
 from certificates.models import Certificate, CertificateStatus, PublicState
 from certificates.ratelimit import allow
 from courses.extension_points import certificate_links
 from enrollments.models import Enrollment
 from infrastructure.spreadsheets import csv_writer
 
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
+# A code as stored (new and older codes both fit): a cheap guard before a look-up by exact code.
+CODE_PATTERN = codes.STORED
 VERIFY_WINDOW = 60
 
 
 def _verifiable(code: str) -> Certificate:
-    if not CODE_PATTERN.match(code):
-        raise Http404("No certificate has that code.")
     certificate = selectors.certificate_by_code(code)
     if certificate is None:
         raise Http404("No certificate has that code.")
     return certificate
+
+
+def _miss(request, form):
+    """No certificate has the typed code: the form again, saying what to check (a 404)."""
+    return render(request, "certificates/verify_lookup.html", {"form": form, "miss": True},
+                  status=404)  # fmt: skip
 
 
 def _rate_limited(request):
@@ -38,11 +43,35 @@ def _rate_limited(request):
 
 
 @require_safe
-def verify_view(request, code):
-    """Public, with no form on it: anonymous visitors may be served it from the page cache."""
+def lookup_view(request):
+    """/verify/: type a code from a certificate; a match goes to its verification page."""
+    if "code" not in request.GET:
+        return render(request, "certificates/verify_lookup.html", {"form": VerifyCodeForm()})
     if limited := _rate_limited(request):
         return limited
-    certificate = _verifiable(code)
+    form = VerifyCodeForm(request.GET)
+    if not form.is_valid():
+        return render(request, "certificates/verify_lookup.html", {"form": form}, status=400)
+    certificate = selectors.certificate_by_code(form.cleaned_data["code"])
+    if certificate is None:
+        return _miss(request, form)
+    return redirect(certificate.get_absolute_url())
+
+
+@require_safe
+def verify_view(request, code):
+    """Public, with no form on it: anonymous visitors may be served it from the page cache.
+
+    A code typed another way (small letters, spaces) goes to the certificate's own address; a
+    miss explains itself with the lookup form, never a bare 404.
+    """
+    if limited := _rate_limited(request):
+        return limited
+    certificate = selectors.certificate_by_code(code)
+    if certificate is None:
+        return _miss(request, VerifyCodeForm({"code": code[:64]}))
+    if certificate.code != code:
+        return redirect(certificate.get_absolute_url())
     return render(
         request,
         "certificates/verify.html",
@@ -92,8 +121,6 @@ def verify_pdf_view(request, code):
 @login_required
 def download_view(request, code):
     """The owner and administrators only; to anyone else the certificate does not exist."""
-    if not CODE_PATTERN.match(code):
-        raise Http404
     certificate = get_object_or_404(
         Certificate.objects.select_related("enrollment"),
         code=code,
@@ -171,6 +198,27 @@ def _transcript_csv(user, data) -> HttpResponse:
     writer.writerow(["Credit type", "Total hours", "Courses"])
     for total in data["totals"]:
         writer.writerow([total["name"], total["hours"], total["courses"]])
+    return response
+
+
+@require_safe
+@login_required
+def status_view(request, enrollment_id):
+    """JSON for a page waiting for the certificate: is it ready, and its line once it is.
+
+    Polled by static/js/site.js; only the learner's own enrollment (anyone else's is a 404).
+    """
+    enrollment = get_object_or_404(Enrollment, pk=enrollment_id, user=request.user)
+    certificate = Certificate.objects.filter(enrollment=enrollment, cycle=enrollment.cycle).first()
+    status = certificate.status if certificate else CertificateStatus.PENDING
+    data = {"status": status, "ready": status != CertificateStatus.PENDING}
+    if data["ready"]:
+        line = page_hooks.certificate_line(
+            request, enrollment_id=enrollment.pk, certificate=certificate
+        )
+        data["html"] = render_to_string(line.template, dict(line.context), request=request)
+    response = JsonResponse(data)
+    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -13,6 +13,7 @@ from courses import extension_points
 
 hooks.register(extension_points.DASHBOARD, page_hooks.dashboard)
 register_snippet(BoardViewSet)
+hooks.register(extension_points.COURSE_PAGE, page_hooks.course_page)
 
 
 @hooks.register("register_admin_viewset")

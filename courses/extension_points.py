@@ -107,6 +107,13 @@ class PageAdditions:
     panel: Fragment | None = None  # the course panel: enroll, progress, next step
     quiz: Fragment | None = None  # module pages: the quiz in place of the editor's preview
     actions: Fragment | None = None  # module pages: below the lesson (mark complete...)
+    # Ticks in the outline and the module navigation: this learner's progress is tracked here,
+    # and these modules are done.
+    tracks_progress: bool = False
+    done_modules: frozenset[int] = frozenset()
+    # Module pages: ``actions`` holds the step that records progress and moves on, so the
+    # pager's plain "next" (which records nothing) gives way to it.
+    actions_move_on: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,9 @@ class PageSlots:
     panel: tuple[Fragment, ...] = ()
     quiz: tuple[Fragment, ...] = ()
     actions: tuple[Fragment, ...] = ()
+    done_modules: frozenset[int] = frozenset()
+    tracked: bool = False  # some app tracks progress here: the outline shows ticks
+    actions_move_on: bool = False
 
     @classmethod
     def collect(cls, answers: Iterable[PageAdditions | None]) -> PageSlots:
@@ -124,6 +134,9 @@ class PageSlots:
             panel=tuple(a.panel for a in given if a.panel is not None),
             quiz=tuple(a.quiz for a in given if a.quiz is not None),
             actions=tuple(a.actions for a in given if a.actions is not None),
+            done_modules=frozenset().union(*(a.done_modules for a in given)),
+            tracked=any(a.tracks_progress for a in given),
+            actions_move_on=any(a.actions_move_on for a in given),
         )
 
 

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from courses.extension_points import AccessGrant, Fragment, ModuleAccess, PageAdditions
 from courses.models import CoursePage, ModulePage, is_learner_preview
 from enrollments import preview, selectors
-from enrollments.models import Enrollment
+from enrollments.models import Enrollment, EnrollmentStatus
 from enrollments.services import enrollment_blockers
 
 PANEL = "enrollments/course_panel.html"
@@ -46,8 +47,14 @@ def course_page(
     enrollment = _enrollment(request, course)
     context: dict[str, Any] = {"enrollment": enrollment}
     if enrollment:
-        context["progress"] = selectors.course_progress(enrollment, list(modules))
-    elif request.user.is_authenticated:
+        progress = selectors.course_progress(enrollment, list(modules))
+        context["progress"] = progress
+        return PageAdditions(
+            panel=Fragment(PANEL, context),
+            tracks_progress=True,
+            done_modules=frozenset(progress.done_ids),
+        )
+    if request.user.is_authenticated:
         context["enroll_blockers"] = enrollment_blockers(user=request.user, course=course)
     return PageAdditions(panel=Fragment(PANEL, context))
 
@@ -84,10 +91,30 @@ def module_page(
     }
     if module.quiz_kind:
         context["quiz"] = selectors.quiz_state(enrollment, module)
+        # Served for a POST only when the quiz view sends an incomplete attempt back: the
+        # learner's answers are read from it, so none is lost.
+        submission = (
+            selectors.quiz_submission(module, request.POST) if request.method == "POST" else None
+        )
+        context["quiz_questions"] = selectors.quiz_questions(module, submission)
+        context["quiz_unanswered"] = [q for q in context["quiz_questions"] if q["unanswered"]]
     if progress.next_module is None and course.evaluation_required:
         context["evaluation_due"] = not selectors.has_evaluation(enrollment)
     return PageAdditions(
         panel=Fragment(PANEL, context),
         quiz=Fragment("enrollments/quiz_form.html", context) if module.quiz_kind else None,
         actions=Fragment("enrollments/module_actions.html", context),
+        tracks_progress=True,
+        done_modules=frozenset(progress.done_ids),
+        # On a lesson not yet done, "Mark complete and continue" records it and moves on.
+        actions_move_on=not module.quiz_kind and not context["module_done"],
     )
+
+
+def login_redirect(request: HttpRequest) -> str | None:
+    """A learner with a course in progress lands on My learning, with "Continue" at the top."""
+    if not request.user.is_authenticated:
+        return None
+    if Enrollment.objects.filter(user=request.user, status=EnrollmentStatus.ACTIVE).exists():
+        return reverse("enrollments:dashboard")
+    return None

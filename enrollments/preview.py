@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from courses.extension_points import Fragment, PageAdditions
 from courses.models import CoursePage, ModulePage, QuizKind
+from enrollments import selectors
 
 PANEL = "enrollments/preview_panel.html"
 
@@ -30,6 +31,8 @@ def module_page(
     limit = course.attempt_limit if module.quiz_kind == QuizKind.POST_TEST else None
     context = {
         "quiz_action": reverse("enrollments_preview:grade", args=[module.pk]),
+        "quiz_questions": selectors.quiz_questions(module),
+        "quiz_unanswered": [],
         "quiz": {
             "attempts": [],
             "next_attempt": 1,

@@ -7,6 +7,7 @@ from operator import or_
 from typing import Any
 
 from django.db.models import Q
+from django.http import QueryDict
 
 from accounts.models import User
 from courses.models import MODULE_LISTING_FIELDS, CoursePage, ModulePage
@@ -126,3 +127,37 @@ def quiz_state(enrollment: Enrollment, module: ModulePage) -> dict[str, Any]:
 
 def has_evaluation(enrollment: Enrollment) -> bool:
     return CourseEvaluation.objects.filter(enrollment=enrollment, cycle=enrollment.cycle).exists()
+
+
+@dataclass
+class QuizSubmission:
+    """What a learner sent for a quiz that came back unrecorded: kept to fill the form again."""
+
+    answers: dict[str, list[str]] = field(default_factory=dict)
+    unanswered: list[str] = field(default_factory=list)
+
+
+def posted_answers(data: QueryDict) -> dict[str, list[str]]:
+    """A quiz form's answers by question id (fields ``q-<id>``), as sent."""
+    return {key.removeprefix("q-"): data.getlist(key) for key in data if key.startswith("q-")}
+
+
+def quiz_submission(module: ModulePage, data: QueryDict) -> QuizSubmission:
+    """A quiz form sent back unrecorded: its answers, and the questions it left unanswered."""
+    answers = posted_answers(data)
+    unanswered = [block.id for block in module.questions if not answers.get(block.id)]
+    return QuizSubmission(answers=answers, unanswered=unanswered)
+
+
+def quiz_questions(module: ModulePage, submission: QuizSubmission | None = None) -> list[dict]:
+    """The public questions, each with the options the learner had chosen and whether it is
+    unanswered (only after a submission came back)."""
+    submission = submission or QuizSubmission()
+    questions = module.public_questions()
+    for number, question in enumerate(questions, start=1):
+        chosen = set(submission.answers.get(question["id"], []))
+        question["number"] = number
+        question["unanswered"] = question["id"] in submission.unanswered
+        for option in question["options"]:
+            option["checked"] = str(option["index"]) in chosen
+    return questions

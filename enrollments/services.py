@@ -52,6 +52,14 @@ class InvalidAnswers(LearningError):
     status = 400
 
 
+class UnansweredQuestions(InvalidAnswers):
+    """Some questions have no answer: the form comes back with the learner's answers kept."""
+
+    def __init__(self, message: str, *, question_ids: list[str]):
+        super().__init__(message)
+        self.question_ids = question_ids
+
+
 class AttemptLimitReached(LearningError):
     status = 403
 
@@ -199,11 +207,14 @@ def _clean_answers(module: ModulePage, answers: dict[str, list[str]]) -> dict[st
     unknown = set(answers) - set(questions)
     if unknown:
         raise InvalidAnswers(_("The answers name a question that is not in this quiz."))
+    unanswered = [question_id for question_id in questions if not answers.get(question_id)]
+    if unanswered:
+        raise UnansweredQuestions(
+            _("Answer every question before submitting."), question_ids=unanswered
+        )
     cleaned = {}
     for question_id, value in questions.items():
-        raw = answers.get(question_id) or []
-        if not raw:
-            raise InvalidAnswers(_("Answer every question before submitting."))
+        raw = answers[question_id]
         try:
             chosen = sorted({int(item) for item in raw})
         except (TypeError, ValueError):

@@ -94,11 +94,7 @@ def submit_quiz_view(request, enrollment_id, module_id):
     enrollment = _own_enrollment(request, enrollment_id)
     if closed := _closed(request, enrollment, module_id):
         return closed
-    answers = {
-        key.removeprefix("q-"): request.POST.getlist(key)
-        for key in request.POST
-        if key.startswith("q-")
-    }
+    answers = selectors.posted_answers(request.POST)
     try:
         attempt_number = int(request.POST.get("attempt", ""))
     except ValueError:
@@ -111,6 +107,8 @@ def submit_quiz_view(request, enrollment_id, module_id):
         )  # fmt: skip
     except services.ModuleNotInCourse:
         raise Http404("That module is not part of this course.") from None
+    except services.UnansweredQuestions as error:
+        return _quiz_again(request, module_id)
     except services.LearningError as error:
         module = ModulePage.objects.filter(pk=module_id).first()
         back = module.url if module else enrollment.course.url
@@ -121,6 +119,17 @@ def submit_quiz_view(request, enrollment_id, module_id):
         module_id=module_id,
         number=attempt.number,
     )
+
+
+def _quiz_again(request, module_id):
+    """The quiz page again, every answer kept and the unanswered questions named; nothing used.
+
+    The page's quiz form reads the answers back from this POST (enrollments.page_hooks).
+    """
+    module = get_object_or_404(ModulePage.objects.live(), pk=module_id).specific
+    response = module.serve(request)
+    response.status_code = 400
+    return response
 
 
 @require_safe

@@ -1,6 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField
@@ -84,6 +84,14 @@ class SiteSettings(BaseSiteSetting):
         ),
     )
     contact_email = models.EmailField(_("contact email"), blank=True, default="")
+    # The footer's links: pages a learner looks for (a link is left out while its address is empty).
+    contact_url = models.URLField(
+        _("contact page"), blank=True, default="",
+        help_text=_("Where learners find how to reach the education team."),
+    )  # fmt: skip
+    privacy_url = models.URLField(_("privacy notice"), blank=True, default="")
+    accessibility_url = models.URLField(_("accessibility statement"), blank=True, default="")
+    terms_url = models.URLField(_("terms of use"), blank=True, default="")
 
     panels = [
         FieldPanel("organization_name"),
@@ -92,7 +100,16 @@ class SiteSettings(BaseSiteSetting):
         FieldPanel("signatory_name"),
         FieldPanel("signatory_title"),
         FieldPanel("signature_image"),
-        FieldPanel("contact_email"),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_email"),
+                FieldPanel("contact_url"),
+                FieldPanel("privacy_url"),
+                FieldPanel("accessibility_url"),
+                FieldPanel("terms_url"),
+            ],
+            heading=_("Footer"),
+        ),
     ]
 
     class Meta:

@@ -9,6 +9,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import AdminLogoutView
+from certificates.views import lookup_view as verify_lookup_view
 from courses.views_admin import ProgramPageTypesUsageReportView
 from infrastructure.health import healthz
 
@@ -55,6 +56,7 @@ urlpatterns = [
     path("certificates/", include("certificates.urls")),
     path("credentials/", include("credentials.urls")),
     path("lti/", include("lti.urls")),
+    path("verify/", verify_lookup_view, name="verify_lookup"),
     path("catalog/", include("courses.urls")),
 ]
 

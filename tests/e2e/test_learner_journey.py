@@ -188,11 +188,11 @@ def test_a_new_learner_signs_up_completes_a_course_and_verifies_the_certificate(
     text = pdf_text(download_info.value.path().read_bytes())
     assert FULL_NAME in text
     assert COURSE_CODE in text
-    assert certificate.code in text
+    assert certificate.display_code in text
 
     completed.get_by_role("link", name="Verification page").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Valid certificate")
-    expect(page.get_by_text(certificate.code)).to_be_visible()
+    expect(page.get_by_text(certificate.display_code)).to_be_visible()
     expect(page).to_have_url(re.compile(rf"/certificates/verify/{re.escape(certificate.code)}/$"))
     ui.screenshot("verification-page")
 
