@@ -2,9 +2,15 @@ import os
 import uuid
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 # Playwright runs an event loop in the test thread; Django's ORM calls from there are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Property tests check properties, not speed: on a loaded 2-core machine a case may take longer
+# than Hypothesis's 200 ms default deadline, which would make the result depend on the load.
+hypothesis_settings.register_profile("lms", deadline=None)
+hypothesis_settings.load_profile("lms")
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

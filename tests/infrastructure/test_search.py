@@ -94,6 +94,11 @@ def test_every_search_box_answers_hostile_text_without_a_server_error(site, quer
         # The catalog answers text its form refuses (a NUL, over 200 characters) with a 400 that
         # says so and lists every course; staff listings ignore such a search.
         expected = (200,) if staff else (200, 400)
+        if "%00" in query:
+            # A NUL anywhere in a URL is refused before any view (infrastructure.request_guards).
+            if response.status_code != 400 or b"NUL character" not in response.content:
+                failures.append((path, response.status_code))
+            continue
         if response.status_code not in expected or (
             response.status_code == 400 and b"message--error" not in response.content
         ):

@@ -41,12 +41,14 @@ def ctn_instructor(client, catalog):
 @pytest.fixture
 def people(catalog):
     """A learner in both programs, one only in CMIIT, and a staff member enrolled nowhere."""
+    # Physicians: the courses carry AMA PRA Category 1 Credit (CME), which only they may claim.
     both = UserFactory(email="both@example.org", full_name="Bo Both", arrt_id="1111111",
-                       organization="Shared Imaging")  # fmt: skip
+                       organization="Shared Imaging", profession="physician")  # fmt: skip
     issued(both, catalog["gcp"])
     issued(both, catalog["cmiit_course"])
     cmiit_only = UserFactory(email="cmiit.only@example.org", full_name="Cy Cmiit",
-                             arrt_id="2222222", organization="Shared Imaging")  # fmt: skip
+                             arrt_id="2222222", organization="Shared Imaging",
+                             profession="physician")  # fmt: skip
     issued(cmiit_only, catalog["cmiit_course"])
     staff = UserFactory(email="staff@example.org", full_name="Stef Staff", is_staff=True)
     return {"both": both, "cmiit_only": cmiit_only, "staff": staff}
