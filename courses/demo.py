@@ -97,6 +97,9 @@ class CurriculumLoader:
         """The demo signatory, unless someone has already named one."""
         data = self.data.get("signatory")
         site_settings = SiteSettings.for_site(site)
+        if self.data.get("contact_email") and not site_settings.contact_email:
+            site_settings.contact_email = self.data["contact_email"]
+            site_settings.save(update_fields=["contact_email"])
         if not data or site_settings.signatory_name:
             return
         site_settings.signatory_name = data["name"]

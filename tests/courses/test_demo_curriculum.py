@@ -132,3 +132,7 @@ class DemoAccreditationTests(TestCase):
         site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
         assert site_settings.signatory_name == "Dana R. Whitfield, MD, PhD"
         assert site_settings.signature_image is not None
+
+    def test_the_footer_names_a_contact_the_error_pages_can_point_to(self):
+        site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+        assert site_settings.contact_email == "education@lms.example"
