@@ -1,4 +1,5 @@
-"""Adding a question in the module editor, in a browser: two empty options, no error."""
+"""The module editor in a browser: a new question has two empty options and no error; the status
+panel says who can open the module."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -34,3 +35,10 @@ def test_a_new_question_shows_two_empty_options_and_no_error(ui, django_user_mod
     errors = field.locator(".help-critical, .error-message, .w-field__errors").all_inner_texts()
     assert [text.strip() for text in errors if text.strip()] == []
     assert field.get_by_text("The minimum number of items is").count() == 0
+
+    # The status panel says who can open the module (enrolled learners), not "Visible to all".
+    page.locator("[data-side-panel-toggle='status']").first.click()
+    panel = page.locator("[data-side-panel='status']")
+    panel.get_by_text("Enrolled learners only").wait_for()
+    ui.screenshot("status-panel")
+    assert panel.get_by_text("Visible to all").count() == 0
