@@ -14,7 +14,6 @@ from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils.html import escape
 from wagtail.images import get_image_model
-from wagtail.models import Site
 
 from courses.models import (
     CourseCredit,
@@ -26,6 +25,7 @@ from courses.models import (
 )
 from courses.permissions import ensure_instructor_group, ensure_review_workflow, program_collection
 from home.models import SiteSettings
+from home.services import configure_default_site
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CURRICULUM = FIXTURES / "demo_curriculum.yaml"
@@ -57,7 +57,7 @@ class CurriculumLoader:
 
     @transaction.atomic
     def run(self):
-        site = Site.objects.get(is_default_site=True)
+        site = configure_default_site()
         home = site.root_page.specific
         if not home.intro:
             home.intro = HOME_INTRO

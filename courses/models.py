@@ -831,6 +831,10 @@ class ModulePage(NoEmptyRevisionMixin, Page):
     search_fields = Page.search_fields + [index.SearchField("body")]
     parent_page_types = ["courses.CoursePage"]
     subpage_types = []
+    # The editor's status panel and "Live" tag say who may open a module (see the overrides of
+    # Wagtail's templates): only learners enrolled in its course, not "Visible to all".
+    admin_privacy_status_template = "courses/admin/module_privacy_status.html"
+    admin_live_status_template = "courses/admin/module_live_status_tag.html"
     base_form_class = ModulePageForm
 
     class Meta:

@@ -4,13 +4,14 @@ import re
 from html import unescape
 
 from django.contrib.auth.models import Group
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from wagtail.models import GroupPagePermission, Page, Site, Workflow
 
 from courses.demo import load_demo_curriculum
 from courses.models import CoursePage, CreditType, ModulePage, ProgramPage
 from home.models import SiteSettings
 
+DEMO_SITE_URL = "https://learn.example.org"
 EXPECTED_COURSES = {
     "CTN-101", "CTN-201", "CTN-202", "CTN-301", "CTN-302", "CMIIT-101", "CMIIT-102", "CMIIT-103",
 }  # fmt: skip
@@ -34,7 +35,8 @@ class DemoCurriculumTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        load_demo_curriculum(log=lambda *_: None)
+        with override_settings(SITE_URL=DEMO_SITE_URL, WAGTAIL_SITE_NAME="SNMMI Learning"):
+            load_demo_curriculum(log=lambda *_: None)
 
     def test_demo_curriculum_builds_both_programs_and_all_courses(self):
         assert set(ProgramPage.objects.live().values_list("code", flat=True)) == {"ctn", "cmiit"}
@@ -86,6 +88,10 @@ class DemoCurriculumTests(TestCase):
             )
             assert pages == {code.lower()}
         assert Workflow.objects.get(name="Course review").active is True
+
+    def test_the_default_site_has_the_configured_address_and_name(self):
+        site = Site.objects.get(is_default_site=True)
+        assert (site.root_url, site.site_name) == (DEMO_SITE_URL, "SNMMI Learning")
 
     def test_loading_twice_changes_nothing(self):
         pages, revisions = (
