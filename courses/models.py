@@ -941,9 +941,9 @@ class ModulePage(NoEmptyRevisionMixin, Page):
 
     @property
     def preview_modes(self):
-        course = self.get_course()
-        count = ModulePage.objects.child_of(course).exclude(pk=self.pk).count()
-        return learner_preview_modes(count + 1)
+        if self.pk is None:  # a new module, not yet in its course: a learner with no progress
+            return learner_preview_modes(0)
+        return learner_preview_modes(ModulePage.objects.child_of(self.get_course()).count())
 
     @property
     def default_preview_mode(self):

@@ -205,3 +205,19 @@ def test_a_non_editor_cannot_preview_a_course_with_progress(client, instructor, 
     assert (refused.status_code, refused.url) == (302, "/admin/")
     client.logout()
     assert preview(client, live_course, "done-1").status_code == 302
+
+
+def test_the_editor_offers_the_modes_when_adding_and_editing_a_module(
+    client, instructor, live_course
+):
+    module = live_course.get_children().first()
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[module.pk]))
+    assert edit.status_code == 200
+    assert 'value="done-3"' in edit.content.decode()
+    add_url = reverse("wagtailadmin_pages:add", args=["courses", "modulepage", live_course.pk])
+    add = client.get(add_url)
+    assert add.status_code == 200
+    assert "done-1" not in add.content.decode()  # saved, it is previewed with progress
+    program = live_course.get_parent()
+    add_course = reverse("wagtailadmin_pages:add", args=["courses", "coursepage", program.pk])
+    assert client.get(add_course).status_code == 200
