@@ -9,8 +9,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks as wagtail_blocks
@@ -612,6 +614,19 @@ class CoursePage(NoEmptyRevisionMixin, Page):
             .only("id", "title", "code", "url_path", "path", "depth", "locale_id", "live")
         )
 
+    @property
+    def preview_modes(self):
+        count = ModulePage.objects.child_of(self).count() if self.pk else 0
+        return learner_preview_modes(count)
+
+    @property
+    def default_preview_mode(self):
+        return ""  # no progress (without counting the modules)
+
+    def serve_preview(self, request, mode_name):
+        check_preview_mode(mode_name)
+        return super().serve_preview(request, mode_name)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if is_learner_preview(request):
@@ -637,6 +652,56 @@ def is_learner_preview(request) -> bool:
     """Every preview (editor preview, "View draft", a reviewer's workflow preview) shows the page as
     an enrolled learner sees it, drafts included; apps that record progress record nothing."""
     return bool(getattr(request, "is_preview", False))
+
+
+# The preview modes of a course and its modules: an enrolled learner with the first N modules (in
+# course order) done. "" (the default) is no progress; "completed", every module and the post-test.
+PREVIEW_DONE_PREFIX = "done-"
+PREVIEW_COMPLETED = "completed"
+
+
+def learner_preview_modes(module_count: int) -> list[tuple[str, str]]:
+    """The preview modes of a course with ``module_count`` modules, as Wagtail wants them."""
+    modes = [("", gettext("No modules done"))]
+    modes += [
+        (
+            f"{PREVIEW_DONE_PREFIX}{done}",
+            ngettext("%(done)d module done", "%(done)d modules done", done) % {"done": done},
+        )
+        for done in range(1, module_count)
+    ]
+    if module_count:
+        modes.append((PREVIEW_COMPLETED, gettext("Course completed")))
+    return modes
+
+
+def _preview_done_count(mode_name: str | None) -> int | None:
+    """How many modules a preview mode counts as done (``-1``: all); ``None``: no such mode."""
+    mode_name = mode_name or ""
+    if mode_name == "":
+        return 0
+    if mode_name == PREVIEW_COMPLETED:
+        return -1
+    number = mode_name.removeprefix(PREVIEW_DONE_PREFIX)
+    if mode_name.startswith(PREVIEW_DONE_PREFIX) and number.isdigit() and int(number) > 0:
+        return int(number)
+    return None
+
+
+def check_preview_mode(mode_name: str | None) -> None:
+    """A preview mode that no course offers (a hand-made ``?mode=``) is a 404."""
+    if _preview_done_count(mode_name) is None:
+        raise Http404(gettext("No such preview mode."))
+
+
+def learner_preview_done(request, modules) -> frozenset:
+    """The ids of the modules a learner preview counts as done: the first N of ``modules`` (in
+    course order) for the request's preview mode. Nothing is recorded anywhere."""
+    if not is_learner_preview(request):
+        return frozenset()
+    done = _preview_done_count(getattr(request, "preview_mode", "")) or 0
+    chosen = modules if done < 0 else modules[:done]
+    return frozenset(module.pk for module in chosen)
 
 
 def _provider_name(request) -> str:
@@ -874,7 +939,18 @@ class ModulePage(NoEmptyRevisionMixin, Page):
         access = extension_points.module_access(request, self)
         return super().serve(request, *args, access=access, **kwargs)
 
+    @property
+    def preview_modes(self):
+        if self.pk is None:  # a new module, not yet in its course: a learner with no progress
+            return learner_preview_modes(0)
+        return learner_preview_modes(ModulePage.objects.child_of(self.get_course()).count())
+
+    @property
+    def default_preview_mode(self):
+        return ""  # no progress (without counting the modules)
+
     def serve_preview(self, request, mode_name):
+        check_preview_mode(mode_name)
         # Whoever may preview (an editor, a reviewer of its workflow) sees the lesson and quiz.
         access = extension_points.ModuleAccess(can_view_content=True, reason="preview")
         return TemplateResponse(

@@ -17,7 +17,7 @@ from enrollments.services import attempt_limit
 
 @dataclass
 class CourseProgress:
-    enrollment: Enrollment
+    enrollment: Enrollment | None  # None: a learner preview's made-up progress
     modules: list = field(default_factory=list)
     done_ids: set = field(default_factory=set)
     # What apps above add to the dashboard row (courses.extension_points.DASHBOARD).

@@ -107,3 +107,19 @@ def test_an_enrolled_learners_course_and_module_pages_cost_the_same_with_3_and_3
     for index in range(27):
         factories.module(course, title=f"Extra {index}")
     assert (count_queries(client, course.url), count_queries(client, first.url)) == small
+
+
+def test_a_preview_with_progress_costs_the_same_with_3_and_30_modules(client, django_user_model):
+    """The preview modes ("N modules done") make progress up from the modules already listed."""
+    from django.urls import reverse
+
+    program = factories.program("ctn")
+    course = factories.course(program, "CTN-101", modules=3)
+    first = course.get_children().first()
+    admin = django_user_model.objects.create_superuser("root@example.org", "pw")
+    client.force_login(admin)
+    urls = [reverse("wagtailadmin_pages:view_draft", args=[page.pk]) for page in (course, first)]
+    small = [count_queries(client, url, {"mode": "done-2"}) for url in urls]
+    for index in range(27):
+        factories.module(course, title=f"Extra {index}")
+    assert [count_queries(client, url, {"mode": "done-2"}) for url in urls] == small
