@@ -222,3 +222,19 @@ def test_a_post_without_csrf_is_refused_and_changes_nothing(world, route):
     before = state()
     assert client.post(world["urls"][route]).status_code == 403
     assert state() == before
+
+
+# Admin routes of ours that name a page: an id longer than any of ours is a 404, as on the
+# object routes above (Django's int converter let a 20-digit id reach the database: a 500).
+PAGE_ADMIN_ROUTES = [
+    ("get", "/admin/courses/{id}/new-edition/"),
+    ("get", "/admin/courses/{id}/outline/"),
+    ("get", "/admin/courses/{id}/changes/"),
+    ("post", "/admin/learning-preview/modules/{id}/grade/"),
+]
+
+
+@pytest.mark.parametrize(("method", "url"), PAGE_ADMIN_ROUTES)
+def test_an_admin_page_route_with_an_overlong_id_is_a_404(client, world, method, url):
+    client.force_login(world["actors"]["admin"])
+    assert getattr(client, method)(url.format(id=HUGE)).status_code == 404
