@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F
 from django.shortcuts import get_object_or_404, redirect
@@ -23,6 +25,7 @@ from courses.services import (
     move_module,
     retire_module,
 )
+from infrastructure.converters import ObjectIdConverter
 
 
 class CreditTypeViewSet(SnippetViewSet):
@@ -221,10 +224,11 @@ def _outline_action(request, course, add_form):
 
 
 def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise OutlineError(_("Choose a module of this course.")) from None
+    """A module id as the form sent it: digits only, at most 18 (the ``id`` path converter's
+    rule; a longer number overflowed the database lookup, a 500)."""
+    if not isinstance(value, str) or not re.fullmatch(ObjectIdConverter.regex, value):
+        raise OutlineError(_("Choose a module of this course."))
+    return int(value)
 
 
 def _field_changes(page, request) -> list:
@@ -271,7 +275,7 @@ def changes_view(request, page_id):
 
 
 admin_urlpatterns = [
-    path("<int:page_id>/new-edition/", new_edition_view, name="new_edition"),
-    path("<int:page_id>/outline/", outline_view, name="outline"),
-    path("<int:page_id>/changes/", changes_view, name="changes"),
+    path("<id:page_id>/new-edition/", new_edition_view, name="new_edition"),
+    path("<id:page_id>/outline/", outline_view, name="outline"),
+    path("<id:page_id>/changes/", changes_view, name="changes"),
 ]

@@ -31,5 +31,5 @@ urlpatterns = [
 
 # Under the Wagtail admin: a preview's quiz is graded for editors and reviewers only.
 preview_urlpatterns = [
-    path("modules/<int:module_id>/grade/", views.preview_grade_view, name="grade"),
+    path("modules/<id:module_id>/grade/", views.preview_grade_view, name="grade"),
 ]

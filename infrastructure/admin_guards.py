@@ -6,6 +6,10 @@
   is Wagtail's are covered: an error in our own views stays a 500, and a test must find it.
 - ``ImageChooserPermissionMiddleware``: Wagtail's image chooser "select format" step shows any
   image by id; here it shows only images the user may choose (the chooser's own rule).
+- ``PageChooserScopeMiddleware``: Wagtail's page chooser narrows the pages it lists through the
+  ``construct_page_chooser_queryset`` hooks, but browsing "into" a page by id and the "chosen"
+  step read any page by id and show its (draft) title; here both answer only for pages those
+  hooks leave the user (404 otherwise).
 """
 
 import logging
@@ -15,8 +19,10 @@ from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse
 from django.utils.datastructures import MultiValueDictKeyError
 from django.utils.translation import gettext as _
+from wagtail import hooks
 from wagtail.images import get_image_model
 from wagtail.images.permissions import permission_policy as image_policy
+from wagtail.models import Page
 
 logger = logging.getLogger(__name__)
 
@@ -82,5 +88,32 @@ class ImageChooserPermissionMiddleware:
         if image is None or not image_policy.user_has_permission_for_instance(
             request.user, "choose", image
         ):
+            raise Http404
+        return None
+
+
+class PageChooserScopeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or not request.user.is_authenticated:
+            return None
+        if match.view_name == "wagtailadmin_choose_page_child":
+            wanted = {str(view_kwargs.get("parent_page_id"))}
+        elif match.view_name == "wagtailadmin_choose_page_chosen_multiple":
+            wanted = set(request.GET.getlist("id"))
+        else:
+            return None
+        if not wanted or not all(pk.isdigit() and len(pk) <= 18 for pk in wanted):
+            return None  # WagtailBadInputMiddleware answers a malformed id
+        pages = Page.objects.filter(pk__in=wanted)
+        for scope in hooks.get_hooks("construct_page_chooser_queryset"):
+            pages = scope(pages, request)
+        if pages.count() != len(wanted):
             raise Http404
         return None

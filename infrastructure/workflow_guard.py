@@ -9,7 +9,10 @@ the URL even when it belongs to another page, or is no longer the one under revi
 - an action the user may not take on the page's current task: 403;
 - a task state that is not the page's current task under review, a workflow action on a page
   that is not in a workflow: 409;
-- a missing action name, or extra data that is not what the action's form accepts: 400.
+- a missing action name, or extra data that is not what the action's form accepts: 400;
+- the workflow preview and the cancellation confirmation of a page the user may neither edit nor
+  review: 404 (Wagtail's preview put the page's draft title in its "not awaiting moderation"
+  message, so another program's instructor read it by trying page ids).
 People without admin access pass through untouched: Wagtail's own checks answer them.
 """
 
@@ -25,6 +28,10 @@ MODAL_ACTION_ROUTES = {
     "wagtailadmin_pages:collect_workflow_action_data",
 }
 EDIT_ROUTE = "wagtailadmin_pages:edit"
+PAGE_VIEW_ROUTES = {
+    "wagtailadmin_pages:workflow_preview",
+    "wagtailadmin_pages:confirm_workflow_cancellation",
+}
 
 
 class WorkflowConflict(HttpResponse):
@@ -40,7 +47,11 @@ class WorkflowRequestGuardMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is None or request.method != "POST" or not _is_admin_user(request.user):
+        if match is None or not _is_admin_user(request.user):
+            return None
+        if match.view_name in PAGE_VIEW_ROUTES:
+            return check_page_visible(request, view_kwargs["page_id"])
+        if request.method != "POST":
             return None
         if match.view_name in MODAL_ACTION_ROUTES:
             return check_modal_action(request, **view_kwargs)
@@ -64,6 +75,17 @@ def _page(page_id) -> Page:
 
 def _available_actions(task, page, user) -> set[str]:
     return {name for name, _verbose_name, _modal in task.get_actions(page, user)}
+
+
+def check_page_visible(request, page_id):
+    """The page is the user's to edit, or its current task is the user's to review."""
+    page = _page(page_id)
+    if page.permissions_for_user(request.user).can_edit():
+        return None
+    task = page.current_workflow_task
+    if task is None or not _available_actions(task, page, request.user):
+        raise Http404
+    return None
 
 
 def check_modal_action(request, *, page_id, action_name, task_state_id):

@@ -305,6 +305,7 @@ MIDDLEWARE += [
     "accounts.middleware.AdminAccessDeniedMiddleware",
     "infrastructure.workflow_guard.WorkflowRequestGuardMiddleware",
     "infrastructure.admin_guards.ImageChooserPermissionMiddleware",
+    "infrastructure.admin_guards.PageChooserScopeMiddleware",
     "infrastructure.admin_guards.WagtailBadInputMiddleware",
     # Innermost, so a cached page gets every header the middleware above adds.
     "infrastructure.caching.SignedInPageCacheMiddleware",

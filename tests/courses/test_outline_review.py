@@ -193,3 +193,18 @@ def test_the_changes_of_a_new_edition_show_every_page_as_new(client, instructor,
     sections = response.context["sections"]
     assert [s["is_new"] for s in sections] == [True] * 4
     assert "Q3" in response.content.decode()  # a post-test question, shown as new
+
+
+@pytest.mark.parametrize("action", ["up", "down", "retire"])
+@pytest.mark.parametrize("module", ["9" * 20, "9223372036854775808", "-1", " 7", "abc", ""])
+def test_a_module_id_the_database_cannot_hold_is_refused_not_a_500(
+    client, instructor, course, action, module
+):
+    before = [
+        (m.pk, m.path, m.has_unpublished_changes) for m in ModulePage.objects.child_of(course)
+    ]
+    response = client.post(outline_url(course), {"action": action, "module": module}, follow=True)
+    assert response.status_code == 200
+    assert "Choose a module of this course." in response.content.decode()
+    after = [(m.pk, m.path, m.has_unpublished_changes) for m in ModulePage.objects.child_of(course)]
+    assert after == before

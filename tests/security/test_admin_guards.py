@@ -67,6 +67,14 @@ CASES = [
      "/admin/images/chooser/{image}/select_format/", {}, 404),
     ("move another program's draft (confirm page)", "cmiit", "get",
      "/admin/pages/{draft}/move/{cmiit_home}/confirm/", {}, 302),  # Wagtail's "permission denied"
+    ("page chooser: browse into another program's draft", "cmiit", "get",
+     "/admin/choose-page/{draft}/", {}, 404),
+    ("page chooser: another program's draft as the chosen page", "cmiit", "get",
+     "/admin/choose-page/chosen-multiple/?id={draft}", {}, 404),
+    ("page chooser: one of the chosen pages is another program's draft", "cmiit", "get",
+     "/admin/choose-page/chosen-multiple/?id={cmiit_home}&id={draft}", {}, 404),
+    ("page chooser: browse into one's own program", "cmiit", "get",
+     "/admin/choose-page/{cmiit_home}/", {}, 200),
 ]  # fmt: skip
 
 

@@ -59,6 +59,8 @@ TABLE = {
                                            "admin": 200}),
     "reports_export_download": ("get", {"anonymous": LOGIN, "owner": 403, "other_learner": 403,
                                         "other_instructor": 404, "admin": 200}),
+    "certificates:status": ("get", {"anonymous": LOGIN, "owner": 200, "other_learner": 404,
+                                    "other_instructor": 404, "admin": 404}),
     "credentials:key": ("get", {a: 200 for a in ACTORS}),
     "credentials:status_list": ("get", {a: 200 for a in ACTORS}),
     "credentials:achievement": ("get", {a: 200 for a in ACTORS}),
@@ -137,6 +139,7 @@ def world(django_user_model, settings, tmp_path):
         "certificates:renew": f"/certificates/renew/{done.pk}/",
         "certificates:status": f"/certificates/status/{done.pk}/",
         "certificates:board_remove": f"/certificates/boards/{board.pk}/remove/",
+        "certificates:status": f"/certificates/status/{done.pk}/",
         "certificates_admin:revoke": f"/admin/certificate-actions/{certificate.pk}/revoke/",
         "certificates_admin:reissue": f"/admin/certificate-actions/{certificate.pk}/reissue/",
         "reports_export_download": f"/admin/learning-reports/exports/{export.pk}/download/",
@@ -222,3 +225,19 @@ def test_a_post_without_csrf_is_refused_and_changes_nothing(world, route):
     before = state()
     assert client.post(world["urls"][route]).status_code == 403
     assert state() == before
+
+
+# Admin routes of ours that name a page: an id longer than any of ours is a 404, as on the
+# object routes above (Django's int converter let a 20-digit id reach the database: a 500).
+PAGE_ADMIN_ROUTES = [
+    ("get", "/admin/courses/{id}/new-edition/"),
+    ("get", "/admin/courses/{id}/outline/"),
+    ("get", "/admin/courses/{id}/changes/"),
+    ("post", "/admin/learning-preview/modules/{id}/grade/"),
+]
+
+
+@pytest.mark.parametrize(("method", "url"), PAGE_ADMIN_ROUTES)
+def test_an_admin_page_route_with_an_overlong_id_is_a_404(client, world, method, url):
+    client.force_login(world["actors"]["admin"])
+    assert getattr(client, method)(url.format(id=HUGE)).status_code == 404

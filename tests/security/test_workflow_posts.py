@@ -118,6 +118,38 @@ CASES = [
         404,
     ),
     (
+        "preview: a page of another program",
+        "cmiit",
+        "get",
+        "/admin/pages/workflow/preview/{r}/{t}/",
+        {},
+        404,
+    ),
+    (
+        "preview: another program's page not in a workflow",
+        "ctn",
+        "get",
+        "/admin/pages/workflow/preview/{i}/{t}/",
+        {},
+        404,
+    ),
+    (
+        "cancel: a page of another program",
+        "cmiit",
+        "get",
+        "/admin/pages/workflow/confirm_cancellation/{r}/",
+        {},
+        404,
+    ),
+    (
+        "preview: the page's reviewer",
+        "admin",
+        "get",
+        "/admin/pages/workflow/preview/{r}/{t}/",
+        {},
+        200,
+    ),
+    (
         "history: garbage page number",
         "admin",
         "get",
@@ -279,6 +311,11 @@ def test_a_crafted_workflow_request_gets_a_clear_answer(
     before = _states()
     response = getattr(client, method)(_url(world, url), data)
     assert response.status_code == expected
+    if actor != "admin":  # no title of a page the instructor may not see, now or on the next page
+        seen = response.content + client.get("/admin/").content
+        for page in (world["reviewed"], world["idle"]):
+            if not page.permissions_for_user(world["actors"][actor]).can_edit():
+                assert page.title.encode() not in seen
     if method == "post" and expected >= 400:
         assert _states() == before  # nothing approved, rejected or cancelled
 
