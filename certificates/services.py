@@ -163,7 +163,7 @@ def credit_for_profession(course: CoursePage, *, profession: str, provider: str)
     award nothing. ``kind``: credit if they may claim any credit, completion otherwise.
     """
     claimable, participation = [], []
-    for credit in course.credits.select_related("credit_type"):
+    for credit in course.credits.select_related("credit_type").order_by("sort_order", "pk"):
         credit_type = credit.credit_type
         entry = {
             "code": credit_type.code,

@@ -82,15 +82,16 @@ def learner_dashboard(user: User) -> dict[str, list[CourseProgress]]:
     ).values_list("enrollment_id", "cycle", "module_id"):
         if cycles[enrollment_id] == cycle:
             done[enrollment_id].add(module_id)
-    rows = [CourseProgress(e, modules.get(e.course_id, []), done[e.pk]) for e in enrollments]
+    rows = [(e, CourseProgress(e, modules.get(e.course_id, []), done[e.pk])) for e in enrollments]
+    completed = sorted(
+        (pair for pair in rows if pair[0].is_completed),
+        # A completed enrollment has its completed_at; enrolled_at only satisfies the types.
+        key=lambda pair: pair[0].completed_at or pair[0].enrolled_at,
+        reverse=True,
+    )
     return {
-        "in_progress": [row for row in rows if not row.enrollment.is_completed],
-        "completed": sorted(
-            (row for row in rows if row.enrollment.is_completed),
-            # A completed enrollment has its completed_at; enrolled_at only satisfies the types.
-            key=lambda row: row.enrollment.completed_at or row.enrollment.enrolled_at,
-            reverse=True,
-        ),
+        "in_progress": [row for enrollment, row in rows if not enrollment.is_completed],
+        "completed": [row for _, row in completed],
     }
 
 
