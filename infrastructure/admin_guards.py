@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse
 from django.utils.datastructures import MultiValueDictKeyError
+from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.images import get_image_model
@@ -44,13 +45,7 @@ class BadRequestPage(HttpResponse):
         super().__init__(reason, content_type="text/plain; charset=utf-8")
 
 
-class WagtailBadInputMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
+class WagtailBadInputMiddleware(MiddlewareMixin):
     def process_exception(self, request, exception):
         if not _is_wagtail_view(request):
             return None
@@ -69,13 +64,7 @@ class WagtailBadInputMiddleware:
         return BadRequestPage(_("The request was malformed or incomplete."))
 
 
-class ImageChooserPermissionMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
+class ImageChooserPermissionMiddleware(MiddlewareMixin):
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         if (
@@ -92,13 +81,7 @@ class ImageChooserPermissionMiddleware:
         return None
 
 
-class PageChooserScopeMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
+class PageChooserScopeMiddleware(MiddlewareMixin):
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         if match is None or not request.user.is_authenticated:

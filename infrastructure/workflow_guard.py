@@ -20,6 +20,7 @@ import json
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation import gettext as _
 from wagtail.models import Page, TaskState
 
@@ -38,13 +39,7 @@ class WorkflowConflict(HttpResponse):
     status_code = 409
 
 
-class WorkflowRequestGuardMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
+class WorkflowRequestGuardMiddleware(MiddlewareMixin):
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         if match is None or not _is_admin_user(request.user):
