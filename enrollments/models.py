@@ -97,6 +97,11 @@ class QuizAttempt(models.Model):
     module = models.ForeignKey("courses.ModulePage", on_delete=models.CASCADE, related_name="+")
     cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
     number = models.PositiveSmallIntegerField(_("attempt"))
+    # The exact questions graded, in the order shown, each option with its index in the
+    # question block and whether it was correct: [{"id", "prompt", "explanation",
+    # "options": [{"index", "text", "correct"}]}]. Grading and the review read only this.
+    questions = models.JSONField(_("questions graded"), default=list, blank=True)
+    # {question id: [option indices in the block]}
     answers = models.JSONField(_("answers"), default=dict)
     correct_count = models.PositiveSmallIntegerField(default=0)
     question_count = models.PositiveSmallIntegerField(default=0)

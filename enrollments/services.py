@@ -4,6 +4,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, Sum
@@ -202,47 +203,82 @@ def attempt_limit(enrollment: Enrollment, module: ModulePage) -> int | None:
     return enrollment.course.attempt_limit if module.quiz_kind == QuizKind.POST_TEST else None
 
 
-def _clean_answers(module: ModulePage, answers: dict[str, list[str]]) -> dict[str, list[int]]:
-    questions = {block.id: block.value for block in module.questions}
-    unknown = set(answers) - set(questions)
+Question = dict[str, Any]
+"""One question as an attempt records it (``QuizAttempt.questions``): ``{"id", "prompt",
+"explanation" (rich text HTML), "options": [{"index" (in the block), "text", "correct"}]}``."""
+
+
+def _rich_text_source(value: object) -> str:
+    return str(getattr(value, "source", value) or "")
+
+
+def question_snapshot(module: Any) -> list[Question]:
+    """Every question of ``module`` in its order, options in theirs: what an attempt keeps.
+
+    ``module`` needs only ``questions`` (blocks with ``id`` and ``value``). The attempt is graded
+    and reviewed from this copy alone, so a later edit of the quiz leaves it as it was.
+    """
+    return [
+        {
+            "id": str(block.id),
+            "prompt": str(block.value["prompt"]),
+            "explanation": _rich_text_source(block.value["explanation"]),
+            "options": [
+                {"index": index, "text": str(option["text"]), "correct": bool(option["correct"])}
+                for index, option in enumerate(block.value["options"])
+            ],
+        }
+        for block in module.questions
+    ]
+
+
+def _clean_answers(
+    questions: Sequence[Question], answers: dict[str, list[str]]
+) -> dict[str, list[int]]:
+    """The answers as option indices, checked against exactly the questions the attempt shows."""
+    by_id = {question["id"]: question for question in questions}
+    unknown = set(answers) - set(by_id)
     if unknown:
         raise InvalidAnswers(_("The answers name a question that is not in this quiz."))
-    unanswered = [question_id for question_id in questions if not answers.get(question_id)]
+    unanswered = [question_id for question_id in by_id if not answers.get(question_id)]
     if unanswered:
         raise UnansweredQuestions(
             _("Answer every question before submitting."), question_ids=unanswered
         )
     cleaned = {}
-    for question_id, value in questions.items():
+    for question_id, question in by_id.items():
         raw = answers[question_id]
         try:
             chosen = sorted({int(item) for item in raw})
         except (TypeError, ValueError):
             raise InvalidAnswers(_("An answer was not one of the options.")) from None
-        if any(not 0 <= index < len(value["options"]) for index in chosen):
+        indices = {option["index"] for option in question["options"]}
+        if any(index not in indices for index in chosen):
             raise InvalidAnswers(_("An answer was not one of that question's options."))
-        if len(chosen) > 1 and sum(1 for o in value["options"] if o["correct"]) == 1:
+        if len(chosen) > 1 and sum(1 for o in question["options"] if o["correct"]) == 1:
             raise InvalidAnswers(_("Choose one option for single-answer questions."))
         cleaned[question_id] = chosen
     return cleaned
 
 
-def grade(module: ModulePage, answers: dict[str, list[int]]) -> list[GradedQuestion]:
+def grade(questions: Sequence[Question], answers: dict[str, list[int]]) -> list[GradedQuestion]:
+    """Grade ``answers`` against a snapshot of questions (never the module's current ones)."""
     graded = []
-    for block in module.questions:
-        correct = [i for i, option in enumerate(block.value["options"]) if option["correct"]]
-        selected = answers.get(block.id, [])
+    for question in questions:
+        correct = sorted(option["index"] for option in question["options"] if option["correct"])
+        selected = sorted(answers.get(question["id"], []))
         graded.append(
             GradedQuestion(
-                id=block.id,
-                prompt=block.value["prompt"],
+                id=question["id"],
+                prompt=question["prompt"],
                 options=[
-                    {"index": i, "text": o["text"]} for i, o in enumerate(block.value["options"])
+                    {"index": option["index"], "text": option["text"]}
+                    for option in question["options"]
                 ],
                 selected=selected,
                 correct=correct,
-                is_correct=sorted(selected) == correct,
-                explanation=block.value["explanation"],
+                is_correct=selected == correct,
+                explanation=question["explanation"],
             )
         )
     return graded
@@ -292,8 +328,9 @@ def submit_quiz(
         raise AttemptLimitReached(
             _("You have used all %(limit)d attempts at this post-test.") % {"limit": limit}
         )
-    cleaned = _clean_answers(module, answers)
-    graded = grade(module, cleaned)
+    questions = question_snapshot(module)
+    cleaned = _clean_answers(questions, answers)
+    graded = grade(questions, cleaned)
     correct = sum(1 for question in graded if question.is_correct)
     score = percent_correct(graded)
     passed = score >= enrollment.course.pass_mark
@@ -304,6 +341,7 @@ def submit_quiz(
                 cycle=enrollment.cycle,
                 module=module,
                 number=attempt_number,
+                questions=questions,
                 answers=cleaned,
                 correct_count=correct,
                 question_count=len(graded),
@@ -344,7 +382,8 @@ def grade_preview(*, module: ModulePage, answers: dict[str, list[str]]) -> Previ
     """
     if not module.quiz_kind:
         raise InvalidAnswers(_("This module has no quiz."))
-    graded = grade(module, _clean_answers(module, answers))
+    questions = question_snapshot(module)
+    graded = grade(questions, _clean_answers(questions, answers))
     correct = sum(1 for question in graded if question.is_correct)
     score = (Decimal(100) * correct / len(graded)).quantize(Decimal("0.01"), ROUND_HALF_UP)
     course = module.get_course()
