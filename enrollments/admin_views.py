@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 from wagtail.log_actions import log
 
-from courses.models import ModulePage, QuizKind
+from courses.models import CoursePage, ModulePage, QuizKind
 from enrollments import services
 from enrollments.models import QuizAttempt, Regrade
 
@@ -51,8 +51,10 @@ class QuizChoiceForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["module"].queryset = _quizzes()
+        # The course codes in one query, not one per quiz.
+        codes = dict(CoursePage.objects.values_list("path", "code"))
         self.fields["module"].label_from_instance = lambda module: (
-            f"{module.get_parent().specific.code} · {module.title}"
+            f"{codes.get(module.path[: -ModulePage.steplen], '?')} · {module.title}"
         )
 
 

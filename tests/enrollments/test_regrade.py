@@ -279,3 +279,28 @@ def test_a_certificate_already_issued_stays_after_a_regrade_that_fails_the_learn
     certificate.refresh_from_db()
     assert Certificate.objects.filter(enrollment=dee).count() == 1
     assert certificate.status == "issued"
+
+
+def test_saving_changed_questions_of_a_quiz_with_attempts_warns_unchanged_does_not(rf, world):
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from enrollments.admin_views import warn_after_edit
+
+    course, post_test, enrollments = world
+
+    def saved():
+        request = rf.post("/admin/pages/edit/")
+        request.session = {}
+        request._messages = FallbackStorage(request)
+        warn_after_edit(request, post_test)
+        return [str(message) for message in get_messages(request)]
+
+    fix_q0(post_test)
+    assert saved() == [
+        "This quiz has 4 attempts; they keep the questions they were graded on. "
+        "To fix an answer key for past attempts use Regrade."
+    ]
+    post_test.title = "Post-test (renamed)"
+    post_test.save_revision()
+    assert saved() == []
