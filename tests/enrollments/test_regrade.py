@@ -192,6 +192,9 @@ def test_preview_then_apply_in_the_admin(client, world):
     assert scores()["ben@example.org"] == (Decimal("80.00"), True)
     entry = PageLogEntry.objects.get(page=post_test, action="lms.regrade")
     assert entry.data["attempts_changed"] == 4
+    history = client.get(f"/admin/pages/{post_test.pk}/history/")
+    assert history.status_code == 200
+    assert "Regraded a question; past attempts rescored" in history.content.decode()
     listing = client.get(route["index"]).content.decode()
     assert "3 → 3" in listing and "1 / 1" in listing
 
