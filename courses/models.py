@@ -844,6 +844,16 @@ class ModulePageForm(WagtailAdminPageForm):
             self.add_error("questions", _("A quiz needs at least one question."))
         if questions and not kind:
             self.add_error("quiz_kind", _("Choose the kind of quiz these questions make."))
+        draw = cleaned.get("draw_count")
+        if draw and questions is not None and draw > len(questions):
+            self.add_error(
+                "draw_count",
+                _(
+                    "The quiz has %(count)d questions: it cannot draw %(draw)d per attempt. "
+                    "Add questions or lower the number."
+                )
+                % {"count": len(questions), "draw": draw},
+            )
         if kind == QuizKind.POST_TEST and self.parent_page is not None:
             siblings = ModulePage.objects.child_of(self.parent_page).filter(
                 quiz_kind=QuizKind.POST_TEST
@@ -885,6 +895,21 @@ class ModulePage(NoEmptyRevisionMixin, Page):
         ),
     )
     questions = StreamField(QuizStreamBlock(), verbose_name=_("questions"), blank=True)
+    draw_count = models.PositiveSmallIntegerField(
+        _("questions per attempt"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Leave blank to ask every question. A number draws that many questions at random "
+            "from the questions above for each attempt; a retake draws again."
+        ),
+    )
+    shuffle_options = models.BooleanField(
+        _("shuffle the options"),
+        default=False,
+        help_text=_("Show each question's options in a random order in every attempt."),
+    )
     retired = models.BooleanField(
         _("retired"),
         default=False,
@@ -899,7 +924,12 @@ class ModulePage(NoEmptyRevisionMixin, Page):
         FieldPanel("estimated_minutes"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("quiz_kind"), FieldPanel("questions")],
+            [
+                FieldPanel("quiz_kind"),
+                FieldPanel("questions"),
+                FieldPanel("draw_count"),
+                FieldPanel("shuffle_options"),
+            ],
             heading=_("Quiz"),
             help_text=_(
                 "Learners never see which options are correct until they submit an attempt."
@@ -925,6 +955,12 @@ class ModulePage(NoEmptyRevisionMixin, Page):
     @property
     def is_post_test(self) -> bool:
         return self.quiz_kind == QuizKind.POST_TEST
+
+    @property
+    def draws_questions(self) -> bool:
+        """Each attempt gets its own set (a drawn pool, or shuffled options), stored when the
+        attempt starts."""
+        return bool(self.draw_count) or self.shuffle_options
 
     def get_course(self) -> CoursePage:
         # Asked by the access check, the context and the hooks of one request: look it up once.

@@ -13,7 +13,7 @@ from courses.extension_points import AccessGrant, Fragment, ModuleAccess, PageAd
 from courses.models import CoursePage, ModulePage, is_learner_preview
 from enrollments import preview, selectors
 from enrollments.models import Enrollment, EnrollmentStatus
-from enrollments.services import enrollment_blockers
+from enrollments.services import enrollment_blockers, start_attempt
 
 PANEL = "enrollments/course_panel.html"
 
@@ -90,13 +90,20 @@ def module_page(
         "module_done": module.pk in progress.done_ids,
     }
     if module.quiz_kind:
-        context["quiz"] = selectors.quiz_state(enrollment, module)
+        quiz = selectors.quiz_state(enrollment, module)
+        context["quiz"] = quiz
+        # The attempt starts when its form is shown: a pool quiz draws (and stores) its set now.
+        questions = (
+            start_attempt(enrollment=enrollment, module=module)
+            if not quiz["passed"] and quiz["remaining"] != 0
+            else []
+        )
         # Served for a POST only when the quiz view sends an incomplete attempt back: the
         # learner's answers are read from it, so none is lost.
         submission = (
-            selectors.quiz_submission(module, request.POST) if request.method == "POST" else None
+            selectors.quiz_submission(questions, request.POST) if request.method == "POST" else None
         )
-        context["quiz_questions"] = selectors.quiz_questions(module, submission)
+        context["quiz_questions"] = selectors.quiz_questions(questions, submission)
         context["quiz_unanswered"] = [q for q in context["quiz_questions"] if q["unanswered"]]
     if progress.next_module is None and course.evaluation_required:
         context["evaluation_due"] = not selectors.has_evaluation(enrollment)

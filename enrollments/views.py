@@ -144,7 +144,8 @@ def attempt_view(request, enrollment_id, module_id, number):
         number=number,
     )
     module = attempt.module.specific
-    graded = services.grade(module, {k: v for k, v in attempt.answers.items()})
+    # The questions the attempt was graded on, as they were: never the module's current ones.
+    graded = services.grade(attempt.questions, attempt.answers)
     state = selectors.quiz_state(enrollment, module)
     progress = selectors.course_progress(enrollment)
     enrollment.refresh_from_db()

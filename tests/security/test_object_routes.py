@@ -57,6 +57,15 @@ TABLE = {
     "certificates_admin:reissue": ("get", {"anonymous": LOGIN, "owner": 403,
                                            "other_learner": 403, "other_instructor": 302,
                                            "admin": 200}),
+    "enrollments_regrade:quiz": ("get", {"anonymous": LOGIN, "owner": 403, "other_learner": 403,
+                                         "other_instructor": 302, "admin": 200}),
+    "enrollments_regrade:preview": ("get", {"anonymous": LOGIN, "owner": 403,
+                                            "other_learner": 403, "other_instructor": 302,
+                                            "admin": 200}),
+    # An admin's POST without the confirmation box is a 400 that changes nothing.
+    "enrollments_regrade:apply": ("post", {"anonymous": LOGIN, "owner": 403,
+                                           "other_learner": 403, "other_instructor": 302,
+                                           "admin": 400}),
     "reports_export_download": ("get", {"anonymous": LOGIN, "owner": 403, "other_learner": 403,
                                         "other_instructor": 404, "admin": 200}),
     "credentials:key": ("get", {a: 200 for a in ACTORS}),
@@ -69,7 +78,9 @@ TABLE = {
                                          "other_learner": 404, "other_instructor": 404,
                                          "admin": 200}),
 }  # fmt: skip
-OUR_NAMESPACES = ("enrollments", "certificates", "certificates_admin", "credentials")
+OUR_NAMESPACES = (
+    "enrollments", "certificates", "certificates_admin", "credentials", "enrollments_regrade",
+)  # fmt: skip
 
 
 def our_object_routes() -> set[str]:
@@ -137,6 +148,11 @@ def world(django_user_model, settings, tmp_path):
         "certificates:renew": f"/certificates/renew/{done.pk}/",
         "certificates:status": f"/certificates/status/{done.pk}/",
         "certificates:board_remove": f"/certificates/boards/{board.pk}/remove/",
+        "enrollments_regrade:quiz": f"/admin/regrade/{post_test.pk}/",
+        "enrollments_regrade:preview":
+            f"/admin/regrade/{post_test.pk}/questions/{post_test.questions[0].id}/",
+        "enrollments_regrade:apply":
+            f"/admin/regrade/{post_test.pk}/questions/{post_test.questions[0].id}/apply/",
         "certificates_admin:revoke": f"/admin/certificate-actions/{certificate.pk}/revoke/",
         "certificates_admin:reissue": f"/admin/certificate-actions/{certificate.pk}/reissue/",
         "reports_export_download": f"/admin/learning-reports/exports/{export.pk}/download/",
@@ -231,6 +247,7 @@ PAGE_ADMIN_ROUTES = [
     ("get", "/admin/courses/{id}/outline/"),
     ("get", "/admin/courses/{id}/changes/"),
     ("post", "/admin/learning-preview/modules/{id}/grade/"),
+    ("get", "/admin/regrade/{id}/"),
 ]
 
 
