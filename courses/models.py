@@ -30,6 +30,7 @@ from courses.fields import ChoiceListField, ChoiceListPanel
 from courses.permissions import permitted_page_paths, within
 from courses.statements import fill_statement, validate_statement
 from home.blocks import LessonStreamBlock
+from infrastructure import render_cache
 
 # What a list of modules shows (title, link, minutes, quiz badge): no lesson or quiz content.
 MODULE_LISTING_FIELDS = (
@@ -190,7 +191,7 @@ class NoEmptyRevisionMixin:
         return super().save_revision(user, *args, **kwargs)
 
 
-class ProgramPage(Page):
+class ProgramPage(render_cache.SharedRenderMixin, Page):
     """A curriculum (CTN, CMIIT): the courses it offers, and the instructors who author them."""
 
     code = models.SlugField(_("code"), max_length=20, unique=True, help_text=_("e.g. CTN"))
@@ -335,7 +336,7 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-class CoursePage(NoEmptyRevisionMixin, Page):
+class CoursePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
     """A course: overview, credits, rules of the post-test and certificate; modules as children."""
 
     code = models.CharField(
@@ -869,7 +870,7 @@ class ModulePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class ModulePage(NoEmptyRevisionMixin, Page):
+class ModulePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
     """A lesson of a course; optionally a knowledge check or the course's post-test."""
 
     body = StreamField(
@@ -1031,4 +1032,8 @@ class ModulePage(NoEmptyRevisionMixin, Page):
         context["slots"] = extension_points.module_page_slots(
             request, self, course=course, modules=siblings, access=access
         )
+        # The lesson body is the same for every learner: rendered once per live revision,
+        # content version (links to moved pages) and language; never a preview's draft.
+        if not is_learner_preview(request):
+            context["shared_render_key"] = render_cache.render_key(self)
         return context

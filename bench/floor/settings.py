@@ -24,7 +24,6 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [Path(__file__).resolve().parent / "templates"],
-        "OPTIONS": {"loaders": ["django.template.loaders.cached.Loader"]},
     }
 ]
 USE_TZ = True
