@@ -588,6 +588,23 @@ class CoursePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
             .order_by("path")
         )
 
+    def get_outline(self) -> list["ModulePage"]:
+        """The live modules as listed (no lesson content), once per content version: the same
+        for every learner, and read-only (a preview lists its own)."""
+        return render_cache.per_version(f"outline:{self.pk}", lambda: list(self.get_modules()))
+
+    def _overview(self, request) -> dict:
+        provider = _provider_name(request)
+        credits = list(self.credits.select_related("credit_type"))
+        for credit in credits:
+            credit.statement_text = credit.statement_for(provider)
+            credit.participation_text = credit.participation_statement_for(provider)
+        return {
+            "credits": credits,
+            "prerequisites": list(self.get_prerequisites()),
+            "disclosures": list(self.disclosures.all()),
+        }
+
     def get_modules_for_preview(self, current=None):
         """Every module, drafts included (marked ``is_draft``), as a preview lists them.
 
@@ -643,18 +660,20 @@ class CoursePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        if not is_learner_preview(request) and self.pk:
+            # The breadcrumb's program: once per content version (a move changes it).
+            self._cached_parent_obj = render_cache.per_version(
+                f"parent:{self.pk}", lambda: self.get_parent().specific
+            )
         if is_learner_preview(request):
             context["modules"] = self.get_modules_for_preview()
+            context.update(self._overview(request))
         else:
-            context["modules"] = list(self.get_modules())
-        provider = _provider_name(request)
-        credits = list(self.credits.select_related("credit_type"))
-        for credit in credits:
-            credit.statement_text = credit.statement_for(provider)
-            credit.participation_text = credit.participation_statement_for(provider)
-        context["credits"] = credits
-        context["prerequisites"] = list(self.get_prerequisites())
-        context["disclosures"] = list(self.disclosures.all())
+            context["modules"] = self.get_outline()
+            # The same for every visitor: once per content version (publishing moves it).
+            context.update(
+                render_cache.per_version(f"overview:{self.pk}", lambda: self._overview(request))
+            )
         # What the apps above the catalog (enrollments) add: see courses.extension_points.
         context["slots"] = extension_points.course_page_slots(
             request, self, modules=context["modules"]
@@ -873,6 +892,9 @@ class ModulePageForm(WagtailAdminPageForm):
 class ModulePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
     """A lesson of a course; optionally a knowledge check or the course's post-test."""
 
+    # A preview marks its unpublished modules; a lookup that fails costs the template a dir().
+    is_draft = False
+
     body = StreamField(
         LessonStreamBlock(),
         verbose_name=_("lesson"),
@@ -966,7 +988,13 @@ class ModulePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
     def get_course(self) -> CoursePage:
         # Asked by the access check, the context and the hooks of one request: look it up once.
         if getattr(self, "_course", None) is None:
-            self._course = CoursePage.objects.parent_of(self).get()
+            if self.pk:
+                # A live module's course: once per content version (a move changes it).
+                self._course = render_cache.per_version(
+                    f"course-of:{self.pk}", lambda: CoursePage.objects.parent_of(self).get()
+                )
+            else:
+                self._course = CoursePage.objects.parent_of(self).get()
         return self._course
 
     def public_questions(self):
@@ -1019,7 +1047,7 @@ class ModulePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
         if is_learner_preview(request):
             siblings = course.get_modules_for_preview(current=self)
         else:
-            siblings = list(course.get_modules())
+            siblings = course.get_outline()
         position = next(
             (i for i, m in enumerate(siblings) if m is self or (self.pk and m.pk == self.pk)), 0
         )

@@ -19,6 +19,7 @@ there were no cache.
 
 import hashlib
 import logging
+from contextvars import ContextVar
 from functools import wraps
 
 from django.conf import settings
@@ -59,6 +60,8 @@ def _quietly(operation, *args, **kwargs):
 
 
 _last_seen_version = None
+# Read once per request (``render_cache.SharedSiteMiddleware`` pins it); a bump unpins it.
+_pinned_version: ContextVar[int | None] = ContextVar("pinned_content_version", default=None)
 
 
 def current_version() -> int:
@@ -68,6 +71,9 @@ def current_version() -> int:
     serving.
     """
     global _last_seen_version
+    pinned = _pinned_version.get()
+    if pinned is not None:
+        return pinned
     version = cache.get(VERSION_KEY)
     if version is None:
         from infrastructure.models import PageCacheVersion
@@ -97,6 +103,7 @@ def bump_version(**kwargs) -> None:
     """
     from infrastructure.models import PageCacheVersion
 
+    _pinned_version.set(None)
     if not PageCacheVersion.objects.update(version=F("version") + 1):
         PageCacheVersion.objects.get_or_create(defaults={"version": 2})
 

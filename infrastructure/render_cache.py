@@ -9,6 +9,7 @@ cached by its template (``{% cache %}`` keyed by page id, live revision and lang
 Like the page caches, an optimisation only: if Redis is down, the walk and the queries happen.
 """
 
+import copy
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from django.apps import apps
 from django.core.cache import cache
 
+from infrastructure import caching
 from infrastructure.caching import CACHE_ERRORS, current_version
 
 logger = logging.getLogger(__name__)
@@ -114,3 +116,37 @@ class SharedRenderMixin:
         if not any_view_restriction():
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()  # type: ignore[misc]
+
+
+class SharedSiteMiddleware:
+    """Wagtail's site for the request, with its root page, read once per content version.
+
+    Wagtail looks the site up (a query), then its root page and that page's specific object (two
+    more) on every page it serves; saving a site or publishing the root page moves the version.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from wagtail.models import Site
+
+        host = request._get_raw_host()
+
+        def find():
+            site = Site._find_for_request(request)
+            if site is not None:
+                site.root_page.specific  # noqa: B018 - loaded now, kept with the site
+            return site
+
+        try:
+            site = per_version(f"site:{host}:{request.get_port()}", find)
+        except Exception:  # noqa: BLE001 - a bad Host is Django's to refuse, later
+            site = None
+        if site is not None:
+            request._wagtail_site = copy.copy(site)
+        token = caching._pinned_version.set(_version())
+        try:
+            return self.get_response(request)
+        finally:
+            caching._pinned_version.reset(token)

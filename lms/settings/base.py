@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "infrastructure.request_guards.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "infrastructure.caching.AnonymousPageCacheMiddleware",
+    "infrastructure.render_cache.SharedSiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,6 +103,9 @@ MIDDLEWARE = [
 LMS_ANONYMOUS_PAGE_CACHE_SECONDS = _read("LMS_ANONYMOUS_PAGE_CACHE_SECONDS", env.int, 300)
 # A signed-in learner's repeat views of a page come from the cache until their records change.
 LMS_SIGNED_IN_PAGE_CACHE_SECONDS = _read("LMS_SIGNED_IN_PAGE_CACHE_SECONDS", env.int, 300)
+# Sessions are read from the cache (Redis), written through to the database: a signed-in page
+# costs no session query, and a Redis restart signs no one out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # How long Redis may keep its copy of the content version (the database holds the number).
 LMS_PAGE_CACHE_VERSION_SECONDS = _read("LMS_PAGE_CACHE_VERSION_SECONDS", env.int, 5)
 # Public certificate verifications per client address per minute.
