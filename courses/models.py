@@ -1056,7 +1056,12 @@ class ModulePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
         context["previous_module"] = siblings[position - 1] if position > 0 else None
         context["next_module"] = siblings[position + 1] if position + 1 < len(siblings) else None
         if position == 0:  # before the learner engages with the content (ACCME)
-            context["disclosures"] = list(course.disclosures.all())
+            if is_learner_preview(request):
+                context["disclosures"] = list(course.disclosures.all())
+            else:
+                context["disclosures"] = render_cache.per_version(
+                    f"disclosures:{course.pk}", lambda: list(course.disclosures.all())
+                )
         context["slots"] = extension_points.module_page_slots(
             request, self, course=course, modules=siblings, access=access
         )

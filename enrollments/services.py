@@ -25,7 +25,6 @@ from enrollments.models import (
     Regrade,
 )
 from enrollments.signals import course_completed
-from infrastructure.caching import bump_user
 
 logger = logging.getLogger(__name__)
 
@@ -531,7 +530,6 @@ def try_complete(*, enrollment: Enrollment) -> bool:
         status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
     )
     if won:
-        bump_user(enrollment.user_id)
         enrollment_id = enrollment.pk
         transaction.on_commit(
             lambda: course_completed.send(sender=Enrollment, enrollment_id=enrollment_id)

@@ -101,8 +101,6 @@ MIDDLEWARE = [
 
 # Public pages for anonymous visitors come from the shared cache (0 turns it off).
 LMS_ANONYMOUS_PAGE_CACHE_SECONDS = _read("LMS_ANONYMOUS_PAGE_CACHE_SECONDS", env.int, 300)
-# A signed-in learner's repeat views of a page come from the cache until their records change.
-LMS_SIGNED_IN_PAGE_CACHE_SECONDS = _read("LMS_SIGNED_IN_PAGE_CACHE_SECONDS", env.int, 300)
 # Sessions are read from the cache (Redis), written through to the database: a signed-in page
 # costs no session query, and a Redis restart signs no one out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -311,8 +309,6 @@ MIDDLEWARE += [
     "infrastructure.admin_guards.ImageChooserPermissionMiddleware",
     "infrastructure.admin_guards.PageChooserScopeMiddleware",
     "infrastructure.admin_guards.WagtailBadInputMiddleware",
-    # Innermost, so a cached page gets every header the middleware above adds.
-    "infrastructure.caching.SignedInPageCacheMiddleware",
 ]
 
 # --- Internationalization -----------------------------------------------------------------------
