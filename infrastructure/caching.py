@@ -49,8 +49,9 @@ def _quietly(operation, *args, **kwargs):
 
 
 _last_seen_version = None
-# Read once per request (``render_cache.SharedSiteMiddleware`` pins it); a bump unpins it.
-_pinned_version: ContextVar[int | None] = ContextVar("pinned_content_version", default=None)
+# Read at most once per request (``render_cache.SharedSiteMiddleware`` gives each request a box
+# to keep it in); a bump empties the box.
+_pinned_version: ContextVar[list | None] = ContextVar("pinned_content_version", default=None)
 
 
 def current_version() -> int:
@@ -61,8 +62,8 @@ def current_version() -> int:
     """
     global _last_seen_version
     pinned = _pinned_version.get()
-    if pinned is not None:
-        return pinned
+    if pinned is not None and pinned[0] is not None:
+        return pinned[0]
     version = cache.get(VERSION_KEY)
     if version is None:
         from infrastructure.models import PageCacheVersion
@@ -75,6 +76,8 @@ def current_version() -> int:
             return _last_seen_version
         cache.set(VERSION_KEY, version, timeout=settings.LMS_PAGE_CACHE_VERSION_SECONDS)
     _last_seen_version = version
+    if pinned is not None:
+        pinned[0] = version
     return version
 
 
@@ -92,7 +95,9 @@ def bump_version(**kwargs) -> None:
     """
     from infrastructure.models import PageCacheVersion
 
-    _pinned_version.set(None)
+    pinned = _pinned_version.get()
+    if pinned is not None:
+        pinned[0] = None
     if not PageCacheVersion.objects.update(version=F("version") + 1):
         PageCacheVersion.objects.get_or_create(defaults={"version": 2})
 

@@ -23,6 +23,8 @@ from infrastructure.caching import CACHE_ERRORS, current_version
 logger = logging.getLogger(__name__)
 
 ROUTE_SECONDS = 3600
+# Requests that never render a page of the site: no site to look up for them.
+NO_SITE_PREFIXES = ("/static/", "/media/", "/healthz", "/bench/", "/favicon.ico")
 # This process's copies, under the content version they were read at; only the newest is kept.
 _local: dict[str, tuple[int, Any]] = {}
 _generation = 0
@@ -129,6 +131,16 @@ class SharedSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        token = caching._pinned_version.set([None])
+        try:
+            if not request.path.startswith(NO_SITE_PREFIXES):
+                self.attach_site(request)
+            return self.get_response(request)
+        finally:
+            caching._pinned_version.reset(token)
+
+    @staticmethod
+    def attach_site(request) -> None:
         from wagtail.models import Site
 
         host = request._get_raw_host()
@@ -145,8 +157,3 @@ class SharedSiteMiddleware:
             site = None
         if site is not None:
             request._wagtail_site = copy.copy(site)
-        token = caching._pinned_version.set(_version())
-        try:
-            return self.get_response(request)
-        finally:
-            caching._pinned_version.reset(token)

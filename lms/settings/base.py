@@ -86,8 +86,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "infrastructure.request_guards.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "infrastructure.caching.AnonymousPageCacheMiddleware",
+    # The content version, read once per request, and Wagtail's site; then the public pages.
     "infrastructure.render_cache.SharedSiteMiddleware",
+    "infrastructure.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
