@@ -141,7 +141,15 @@ def seed() -> dict:
     from courses.demo import load_demo_curriculum
     from courses.models import CoursePage, ModulePage, QuizKind
 
-    load_demo_curriculum(log=lambda *_: None)
+    if not CoursePage.objects.exists():  # once: the steps share the curriculum
+        load_demo_curriculum(log=lambda *_: None)
+    # A step starts with none of the previous step's learners, nor their records (certificates
+    # protect their enrollments: emptied together first).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE enrollments_enrollment CASCADE")
+    User.objects.filter(email__endswith="@load.example").delete()
     hashed = make_password(PASSWORD)  # Argon2 in production: slow, so once for everyone
     professions = [choice for choice, _ in Profession.choices]
     users = User.objects.bulk_create(
@@ -586,8 +594,9 @@ def verdict(result: dict) -> list[str]:
 # --- The run -------------------------------------------------------------------------------------
 
 
-def run_scenario(users: int) -> tuple[dict, list[str]]:
-    """One step: a fresh database, ``users`` learners for SECONDS, the drain, the checks."""
+def run_scenario(users: int, *, first: bool) -> tuple[dict, list[str]]:
+    """One step: ``users`` fresh learners for SECONDS, the drain, the checks (the first step
+    creates the database and the curriculum the others reuse)."""
     global USERS, SPAWN_RATE
     USERS = users
     SPAWN_RATE = float(SPAWN_RATE_SET) if SPAWN_RATE_SET else max(5.0, users / RAMP)
@@ -595,10 +604,11 @@ def run_scenario(users: int) -> tuple[dict, list[str]]:
     for directory in ("private", "media", "mail", "logs"):
         shutil.rmtree(VAR / directory, ignore_errors=True)
     LOGS.mkdir(parents=True, exist_ok=True)
-    log(f"resetting {DATABASE_URL.rsplit('/', 1)[1]}, migrating (Procfile release)")
-    reset_database()
+    if first:
+        log(f"resetting {DATABASE_URL.rsplit('/', 1)[1]}, migrating (Procfile release)")
+        reset_database()
+        run_release(commands)
     reset_redis()
-    run_release(commands)
     data = seed()
     (VAR / "data.json").write_text(json.dumps(data))
     log(f"{len(data['accounts'])} learners, {len(data['courses'])} courses; starting {WEB} web, "
@@ -650,6 +660,9 @@ def run_scenario(users: int) -> tuple[dict, list[str]]:
         cohort = cohort_completions(journeys_released=read_journeys().get("cohort_released_with"))
     finally:
         processes.stop()
+        from django.db import connections
+
+        connections.close_all()  # the next step may drop the database
     rows, overall, failures = read_locust_stats(prefix)
     journeys = read_journeys()
     latencies = journeys.pop("certificate_latency_s", [])
@@ -728,7 +741,7 @@ def main() -> int:
     steps, results, problems = [], [], []
     for users in STEPS:
         log(f"=== step: {users} learners for {SECONDS} s ===")
-        result, step_problems = run_scenario(users)
+        result, step_problems = run_scenario(users, first=not steps)
         results.append(result)
         steps.append(step_summary(result, step_problems))
         # Failed requests mark the step past the knee; anything else is a fault.
