@@ -710,7 +710,6 @@ def apply_regrade(*, module: ModulePage, question_id: str, user: User) -> Regrad
         if cycle_attempts.filter(passed=True).exists() and _record_progress(enrollment, module):
             _recompute(enrollment)
             try_complete(enrollment=enrollment)
-        bump_user(enrollment.user_id)
     regrade = Regrade.objects.create(
         user=user,
         module=module,
