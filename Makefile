@@ -62,7 +62,8 @@ bench: setup
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/pages.py
 
-## make load: 200 learners for 3 minutes against the Procfile's processes scaled out (2 web,
-## 2 workers, 1 beat; production settings on PostgreSQL and Redis); bench/results/<date>-load.json.
+## make load: steps of 100, 200, 400 and 800 learners (60 s each) against the Procfile's processes
+## scaled out (2 web, 2 workers, 1 beat; production settings on PostgreSQL and Redis); the knee,
+## the page cache's hits, CPU by process; bench/results/<date>-load.json.
 load: setup
 	$(BIN)/python bench/load.py

@@ -74,11 +74,6 @@ class User(AbstractUser):
         _("NMTCB ID"), max_length=20, blank=True, validators=[validate_nmtcb_id]
     )
 
-    # Bumped in the same transaction as any change to what this person's pages show: part of the
-    # key of their cached pages (infrastructure.caching), read with the user row every request
-    # already loads.
-    pages_version = models.PositiveBigIntegerField(default=0, editable=False)
-
     objects = UserManager()
 
     USERNAME_FIELD = "email"
@@ -90,22 +85,6 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.email
-
-    def save(self, *args, **kwargs):
-        # Never write back a pages_version read earlier: only
-        # infrastructure.caching.bump_user moves it.
-        if not (self._state.adding or args or kwargs.get("force_insert")) and (
-            kwargs.get("update_fields") is None
-        ):
-            skipped = {"pages_version", *self.get_deferred_fields()}
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key
-                and field.attname not in skipped
-                and field.name not in skipped
-            ]
-        super().save(*args, **kwargs)
 
     def get_full_name(self):
         return self.full_name or f"{self.first_name} {self.last_name}".strip() or self.email

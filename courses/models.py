@@ -30,6 +30,7 @@ from courses.fields import ChoiceListField, ChoiceListPanel
 from courses.permissions import permitted_page_paths, within
 from courses.statements import fill_statement, validate_statement
 from home.blocks import LessonStreamBlock
+from infrastructure import render_cache
 
 # What a list of modules shows (title, link, minutes, quiz badge): no lesson or quiz content.
 MODULE_LISTING_FIELDS = (
@@ -190,7 +191,7 @@ class NoEmptyRevisionMixin:
         return super().save_revision(user, *args, **kwargs)
 
 
-class ProgramPage(Page):
+class ProgramPage(render_cache.SharedRenderMixin, Page):
     """A curriculum (CTN, CMIIT): the courses it offers, and the instructors who author them."""
 
     code = models.SlugField(_("code"), max_length=20, unique=True, help_text=_("e.g. CTN"))
@@ -335,7 +336,7 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-class CoursePage(NoEmptyRevisionMixin, Page):
+class CoursePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
     """A course: overview, credits, rules of the post-test and certificate; modules as children."""
 
     code = models.CharField(
@@ -587,6 +588,23 @@ class CoursePage(NoEmptyRevisionMixin, Page):
             .order_by("path")
         )
 
+    def get_outline(self) -> list["ModulePage"]:
+        """The live modules as listed (no lesson content), once per content version: the same
+        for every learner, and read-only (a preview lists its own)."""
+        return render_cache.per_version(f"outline:{self.pk}", lambda: list(self.get_modules()))
+
+    def _overview(self, request) -> dict:
+        provider = _provider_name(request)
+        credits = list(self.credits.select_related("credit_type"))
+        for credit in credits:
+            credit.statement_text = credit.statement_for(provider)
+            credit.participation_text = credit.participation_statement_for(provider)
+        return {
+            "credits": credits,
+            "prerequisites": list(self.get_prerequisites()),
+            "disclosures": list(self.disclosures.all()),
+        }
+
     def get_modules_for_preview(self, current=None):
         """Every module, drafts included (marked ``is_draft``), as a preview lists them.
 
@@ -642,18 +660,20 @@ class CoursePage(NoEmptyRevisionMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        if not is_learner_preview(request) and self.pk:
+            # The breadcrumb's program: once per content version (a move changes it).
+            self._cached_parent_obj = render_cache.per_version(
+                f"parent:{self.pk}", lambda: self.get_parent().specific
+            )
         if is_learner_preview(request):
             context["modules"] = self.get_modules_for_preview()
+            context.update(self._overview(request))
         else:
-            context["modules"] = list(self.get_modules())
-        provider = _provider_name(request)
-        credits = list(self.credits.select_related("credit_type"))
-        for credit in credits:
-            credit.statement_text = credit.statement_for(provider)
-            credit.participation_text = credit.participation_statement_for(provider)
-        context["credits"] = credits
-        context["prerequisites"] = list(self.get_prerequisites())
-        context["disclosures"] = list(self.disclosures.all())
+            context["modules"] = self.get_outline()
+            # The same for every visitor: once per content version (publishing moves it).
+            context.update(
+                render_cache.per_version(f"overview:{self.pk}", lambda: self._overview(request))
+            )
         # What the apps above the catalog (enrollments) add: see courses.extension_points.
         context["slots"] = extension_points.course_page_slots(
             request, self, modules=context["modules"]
@@ -869,8 +889,11 @@ class ModulePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class ModulePage(NoEmptyRevisionMixin, Page):
+class ModulePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
     """A lesson of a course; optionally a knowledge check or the course's post-test."""
+
+    # A preview marks its unpublished modules; a lookup that fails costs the template a dir().
+    is_draft = False
 
     body = StreamField(
         LessonStreamBlock(),
@@ -965,7 +988,13 @@ class ModulePage(NoEmptyRevisionMixin, Page):
     def get_course(self) -> CoursePage:
         # Asked by the access check, the context and the hooks of one request: look it up once.
         if getattr(self, "_course", None) is None:
-            self._course = CoursePage.objects.parent_of(self).get()
+            if self.pk:
+                # A live module's course: once per content version (a move changes it).
+                self._course = render_cache.per_version(
+                    f"course-of:{self.pk}", lambda: CoursePage.objects.parent_of(self).get()
+                )
+            else:
+                self._course = CoursePage.objects.parent_of(self).get()
         return self._course
 
     def public_questions(self):
@@ -1018,7 +1047,7 @@ class ModulePage(NoEmptyRevisionMixin, Page):
         if is_learner_preview(request):
             siblings = course.get_modules_for_preview(current=self)
         else:
-            siblings = list(course.get_modules())
+            siblings = course.get_outline()
         position = next(
             (i for i, m in enumerate(siblings) if m is self or (self.pk and m.pk == self.pk)), 0
         )
@@ -1027,8 +1056,17 @@ class ModulePage(NoEmptyRevisionMixin, Page):
         context["previous_module"] = siblings[position - 1] if position > 0 else None
         context["next_module"] = siblings[position + 1] if position + 1 < len(siblings) else None
         if position == 0:  # before the learner engages with the content (ACCME)
-            context["disclosures"] = list(course.disclosures.all())
+            if is_learner_preview(request):
+                context["disclosures"] = list(course.disclosures.all())
+            else:
+                context["disclosures"] = render_cache.per_version(
+                    f"disclosures:{course.pk}", lambda: list(course.disclosures.all())
+                )
         context["slots"] = extension_points.module_page_slots(
             request, self, course=course, modules=siblings, access=access
         )
+        # The lesson body is the same for every learner: rendered once per live revision,
+        # content version (links to moved pages) and language; never a preview's draft.
+        if not is_learner_preview(request):
+            context["shared_render_key"] = render_cache.render_key(self)
         return context

@@ -25,7 +25,6 @@ from enrollments.models import (
     Regrade,
 )
 from enrollments.signals import course_completed
-from infrastructure.caching import bump_user
 
 logger = logging.getLogger(__name__)
 
@@ -531,7 +530,6 @@ def try_complete(*, enrollment: Enrollment) -> bool:
         status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
     )
     if won:
-        bump_user(enrollment.user_id)
         enrollment_id = enrollment.pk
         transaction.on_commit(
             lambda: course_completed.send(sender=Enrollment, enrollment_id=enrollment_id)
@@ -712,7 +710,6 @@ def apply_regrade(*, module: ModulePage, question_id: str, user: User) -> Regrad
         if cycle_attempts.filter(passed=True).exists() and _record_progress(enrollment, module):
             _recompute(enrollment)
             try_complete(enrollment=enrollment)
-        bump_user(enrollment.user_id)
     regrade = Regrade.objects.create(
         user=user,
         module=module,

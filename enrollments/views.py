@@ -18,7 +18,6 @@ from courses.models import CoursePage, ModulePage
 from enrollments import selectors, services
 from enrollments.forms import EvaluationForm
 from enrollments.models import Enrollment, QuizAttempt
-from infrastructure.caching import signed_in_cacheable
 
 
 def _own_enrollment(request, enrollment_id) -> Enrollment:
@@ -198,7 +197,6 @@ def evaluation_view(request, enrollment_id):
 
 @require_safe
 @login_required
-@signed_in_cacheable
 def dashboard_view(request):
     context = selectors.learner_dashboard(request.user)
     # Apps above enrollments (certificates) add links and a fragment per completed course.

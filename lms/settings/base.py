@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "infrastructure.request_guards.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The content version, read once per request, and Wagtail's site; then the public pages.
+    "infrastructure.render_cache.SharedSiteMiddleware",
     "infrastructure.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,8 +102,9 @@ MIDDLEWARE = [
 
 # Public pages for anonymous visitors come from the shared cache (0 turns it off).
 LMS_ANONYMOUS_PAGE_CACHE_SECONDS = _read("LMS_ANONYMOUS_PAGE_CACHE_SECONDS", env.int, 300)
-# A signed-in learner's repeat views of a page come from the cache until their records change.
-LMS_SIGNED_IN_PAGE_CACHE_SECONDS = _read("LMS_SIGNED_IN_PAGE_CACHE_SECONDS", env.int, 300)
+# Sessions are read from the cache (Redis), written through to the database: a signed-in page
+# costs no session query, and a Redis restart signs no one out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # How long Redis may keep its copy of the content version (the database holds the number).
 LMS_PAGE_CACHE_VERSION_SECONDS = _read("LMS_PAGE_CACHE_VERSION_SECONDS", env.int, 5)
 # Public certificate verifications per client address per minute.
@@ -307,8 +310,6 @@ MIDDLEWARE += [
     "infrastructure.admin_guards.ImageChooserPermissionMiddleware",
     "infrastructure.admin_guards.PageChooserScopeMiddleware",
     "infrastructure.admin_guards.WagtailBadInputMiddleware",
-    # Innermost, so a cached page gets every header the middleware above adds.
-    "infrastructure.caching.SignedInPageCacheMiddleware",
 ]
 
 # --- Internationalization -----------------------------------------------------------------------

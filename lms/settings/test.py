@@ -36,4 +36,3 @@ if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
 
 # Tests of pages expect fresh renders; tests/home/test_caching.py turns the cache on.
 LMS_ANONYMOUS_PAGE_CACHE_SECONDS = 0
-LMS_SIGNED_IN_PAGE_CACHE_SECONDS = 300
