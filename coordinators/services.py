@@ -100,7 +100,7 @@ def _mail_digest(membership: Membership, expiring: list, *, today: datetime.date
             {
                 "name": c.learner_name or c.enrollment.user.get_full_name(),
                 "email": c.enrollment.user.email,
-                "course": f"{c.course_code} {c.course_title}",
+                "course": " ".join(filter(None, (c.course_code, c.course_title))),
                 "expires_on": c.expires_on,
                 "days": (c.expires_on - today).days,
             }
