@@ -24,6 +24,7 @@ class OrganizationInput(forms.TextInput):
                 "autocomplete": "off",
                 "data-organization-search": reverse_lazy("organizations:search"),
                 "data-min-length": str(SEARCH_MIN_LENGTH),
+                "data-listbox-label": _("Suggestions"),
                 # Read out by the combobox's status region (%s: how many).
                 "data-results-text": _("%s organizations found; use the arrow keys to choose."),
                 "data-no-results-text": _(

@@ -99,7 +99,7 @@
             list.id = listId;
             list.className = "combobox__list";
             list.setAttribute("role", "listbox");
-            list.setAttribute("aria-label", input.labels && input.labels[0] ? input.labels[0].textContent.trim() : "");
+            list.setAttribute("aria-label", input.getAttribute("data-listbox-label") || "");
             list.hidden = true;
             wrapper.appendChild(list);
             var status = document.createElement("div");

@@ -54,7 +54,7 @@ def test_each_coordinator_gets_their_own_people_expiring_within_the_horizon(expi
         "- Sam Soon <soon@riverside.example>: CTN-101, expires on 2026-07-11 (in 10 days)",
         "- Eddie Edge <edge@riverside.example>: CTN-102, expires on 2026-09-29 (in 90 days)",
     ]
-    assert "/site/%d/" % expiring["riverside"].pk in riverside.body
+    assert f"/site/{expiring['riverside'].pk}/" in riverside.body
     lakeside = by_recipient["boss@lakeside.example"]
     assert "Olga Other" in lakeside.body and "Sam Soon" not in lakeside.body
     assert lakeside.subject.endswith("1 certificate expires in the next 90 days")

@@ -62,7 +62,7 @@ def test_the_coordinator_lands_on_their_roster_with_each_course_and_gcp_standing
     assert response.status_code == 200
     assert "Alex Nguyen" in html and "valid until 2099-06-15" in html
     assert "Sam Secret" not in html
-    people = {p.user.email: [(l.enrollment.course.code, l.standing, l.gcp) for l in p.lines]
+    people = {p.user.email: [(x.enrollment.course.code, x.standing, x.gcp) for x in p.lines]
               for p in response.context["people"]}  # fmt: skip
     assert people == {"alex@riverside.example": [("CTN-101", "valid", "valid")],
                       "boss@riverside.example": []}  # fmt: skip
