@@ -214,7 +214,7 @@ def test_coordinator_and_organization_pages_have_no_wcag_violations(ui):
     ui.page.context.clear_cookies()
     ui.goto(reverse("account_signup"))
     page.get_by_role("combobox", name="Organization").press_sequentially("river", delay=50)
-    page.get_by_role("option").first.wait_for()
+    page.get_by_role("listbox").get_by_role("option").first.wait_for()
     audit.check("sign-up with the organization list open")
 
     sign_in(ui, "boss@example.org")

@@ -38,7 +38,7 @@ def sign_out(ui):
 
 
 def study_result(page, on_date: datetime.date) -> str:
-    page.get_by_label("Trained on").fill(on_date.isoformat())
+    page.get_by_label("Trained on", exact=True).fill(on_date.isoformat())
     page.get_by_role("button", name="Check").click()
     row = page.get_by_role("row").filter(has_text=TECH)
     return " ".join(row.inner_text().split())
@@ -125,7 +125,7 @@ def test_an_invited_technologist_signs_up_affiliated_and_shows_on_the_study_rost
     # The coordinator: trained on the completion date and after it, not trained the day before.
     sign_in(ui, "boss@riverside.example")
     ui.goto(f"/site/{riverside.pk}/")
-    expect(page.get_by_role("row").filter(has_text=TECH)).to_contain_text("valid until")
+    expect(page.get_by_role("row").filter(has_text=TECH)).to_contain_text("valid")
     ui.screenshot("roster")
     page.get_by_role("link", name="Study rosters").click()
     page.get_by_label(f"{COURSE_CODE} ").check()
@@ -148,7 +148,7 @@ def test_an_invited_technologist_signs_up_affiliated_and_shows_on_the_study_rost
 
     # Another organization's coordinator: nothing of Riverside, by link or on their own pages.
     sign_in(ui, "boss@lakeside.example")
-    assert ui.goto(roster_url).status == 404
+    assert page.goto(roster_url).status == 404
     assert ui.goto(f"/site/{riverside.pk}/").status == 404
     ui.goto("/site/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Lakeside University Hospital")
@@ -167,7 +167,7 @@ def test_the_organization_combobox_searches_as_you_type(ui):
     ui.goto("/accounts/signup/")
     field = page.get_by_role("combobox", name="Organization")
     field.press_sequentially("rive", delay=50)
-    options = page.get_by_role("option")
+    options = page.get_by_role("listbox").get_by_role("option")
     expect(options).to_have_count(2)
     ui.screenshot("combobox-open")
     field.press("ArrowDown")
