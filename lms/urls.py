@@ -56,6 +56,8 @@ urlpatterns = [
     path("certificates/", include("certificates.urls")),
     path("credentials/", include("credentials.urls")),
     path("lti/", include("lti.urls")),
+    path("organizations/", include("organizations.urls")),
+    path("site/", include("coordinators.urls")),
     path("verify/", verify_lookup_view, name="verify_lookup"),
     path("catalog/", include("courses.urls")),
 ]

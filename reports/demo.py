@@ -16,6 +16,7 @@ from certificates.models import CertificateStatus
 from courses.models import CoursePage
 from enrollments import services
 from enrollments.models import Enrollment, EnrollmentStatus
+from organizations import services as organizations
 
 SITES = (
     "Riverside Imaging Research Center",
@@ -67,6 +68,9 @@ def load_demo_activity(*, learners: int = 36, seed: int = 2026) -> int:
             full_name=f"{first} {last}", profession=rng.choice(PROFESSIONS),
             organization=SITES[index % len(SITES)],
         )  # fmt: skip
+        organizations.affiliate(
+            user=user, organization=organizations.organization_for_name(name=user.organization)
+        )
         for course in rng.sample(courses, k=rng.randint(1, 3)):
             try:
                 enrollment, _ = services.enroll(user=user, course=course)

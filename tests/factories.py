@@ -20,6 +20,7 @@ from certificates import services as certificate_services
 from certificates.models import Certificate, CertificateStatus
 from courses.models import CourseCredit, CoursePage, CreditType, ModulePage, ProgramPage
 from enrollments.models import Enrollment, EnrollmentStatus
+from organizations.models import Membership, Organization, OrganizationKind, Role
 
 PASSWORD = "correct-horse-battery"
 
@@ -54,6 +55,26 @@ def verified_user(**fields):
     user = UserFactory(**fields)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
+
+
+# --- Organizations ------------------------------------------------------------------------------
+
+
+def organization(name="Riverside Imaging Research Center", **fields) -> Organization:
+    """An approved organization of the registry."""
+    fields.setdefault("kind", OrganizationKind.IMAGING_SITE)
+    return Organization.objects.create(name=name, **fields)
+
+
+def member(org, *, role=Role.MEMBER, **fields):
+    """A verified user who belongs to ``org`` (``role=Role.COORDINATOR`` for its coordinator)."""
+    user = verified_user(organization=org.name, **fields)
+    Membership.objects.create(user=user, organization=org, role=role)
+    return user
+
+
+def coordinator(org, **fields):
+    return member(org, role=Role.COORDINATOR, **fields)
 
 
 # --- The page tree: HomePage > ProgramPage > CoursePage > ModulePage ----------------------------

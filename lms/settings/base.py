@@ -72,6 +72,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "infrastructure",
     "home",
+    "organizations",
     "accounts",
     "courses",
     "enrollments",
@@ -79,6 +80,7 @@ LOCAL_APPS = [
     "reports",
     "credentials",
     "lti",
+    "coordinators",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -252,6 +254,12 @@ CELERY_BEAT_SCHEDULE = {
     "certificates-expiry-reminders": {
         "task": "certificates.send_expiry_reminders",
         "schedule": 3600.0,
+    },
+    # Daily: each coordinator's digest goes once a month (recorded), on the first run of the
+    # month, and a failed one is tried again on the next days.
+    "coordinators-monthly-digest": {
+        "task": "coordinators.send_monthly_digests",
+        "schedule": 86400.0,
     },
 }
 

@@ -14,10 +14,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from certificates import services as certificate_services
 from certificates.models import Board, BoardCertification
+from coordinators.models import StudyRoster
 from courses.permissions import ensure_instructor_group
 from credentials import keys
 from enrollments import services
+from organizations import services as organization_services
+from organizations.models import Membership, Organization, OrganizationStatus, Role
 from reports.models import ReportExport
+from tests import factories as all_factories
 from tests.accounts.factories import UserFactory
 from tests.certificates.conftest import completed_enrollment
 from tests.courses import factories
@@ -77,9 +81,28 @@ TABLE = {
     "credentials:download_jwt": ("get", {"anonymous": LOGIN, "owner": 200,
                                          "other_learner": 404, "other_instructor": 404,
                                          "admin": 200}),
+    # A site coordinator's pages: "owner" coordinates the organization named, "other_learner"
+    # coordinates another one; nobody else (administrators included) sees them.
+    **{f"coordinators:{name}": ("get", {"anonymous": LOGIN, "owner": 200, "other_learner": 404,
+                                        "other_instructor": 404, "admin": 404})
+       for name in ("roster", "person", "studies", "study", "study_csv", "study_pdf",
+                    "invitations")},
+    "coordinators:withdraw_invitation": ("post", {"anonymous": LOGIN, "owner": 302,
+                                                  "other_learner": 404, "other_instructor": 404,
+                                                  "admin": 404}),
+    # An invitation's link (to the owner's address): others are told it is not theirs.
+    "organizations:invitation": ("get", {"anonymous": 200, "owner": 200, "other_learner": 403,
+                                         "other_instructor": 403, "admin": 403}),
+    "organization_actions:approve": ("get", {"anonymous": LOGIN, "owner": 403,
+                                             "other_learner": 403, "other_instructor": 302,
+                                             "admin": 200}),
+    "organization_actions:merge": ("get", {"anonymous": LOGIN, "owner": 403,
+                                           "other_learner": 403, "other_instructor": 302,
+                                           "admin": 200}),
 }  # fmt: skip
 OUR_NAMESPACES = (
     "enrollments", "certificates", "certificates_admin", "credentials", "enrollments_regrade",
+    "coordinators", "organizations", "organization_actions",
 )  # fmt: skip
 
 
@@ -133,7 +156,32 @@ def world(django_user_model, settings, tmp_path):
     board = BoardCertification.objects.create(
         user=owner, board=Board.objects.get(code="arrt"), cycle_start=datetime.date(2025, 3, 1)
     )
+    site = all_factories.organization("Riverside Imaging Research Center")
+    Membership.objects.create(user=owner, organization=site, role=Role.COORDINATOR)
+    other_site = all_factories.organization("Lakeside University Hospital")
+    other_learner = UserFactory(email="other@example.org")
+    Membership.objects.create(user=other_learner, organization=other_site, role=Role.COORDINATOR)
+    roster = StudyRoster.objects.create(organization=site, name="ACRIN", on_date="2026-06-01")
+    roster.courses.set([course])
+    invitation = organization_services.invite(organization=site, email=owner.email,
+                                              invited_by=owner)  # fmt: skip
+    withdrawable = organization_services.invite(organization=site, email="x@example.org",
+                                                invited_by=owner)  # fmt: skip
+    pending = Organization.objects.create(name="Northside", status=OrganizationStatus.PENDING)
+    s = f"/site/{site.pk}"
     urls = {
+        "coordinators:roster": f"{s}/",
+        "coordinators:person": f"{s}/people/{owner.pk}/",
+        "coordinators:studies": f"{s}/studies/",
+        "coordinators:study": f"{s}/studies/{roster.pk}/",
+        "coordinators:study_csv": f"{s}/studies/{roster.pk}/csv/",
+        "coordinators:study_pdf": f"{s}/studies/{roster.pk}/pdf/",
+        "coordinators:invitations": f"{s}/invitations/",
+        "coordinators:withdraw_invitation":
+            f"{s}/invitations/{withdrawable.invitation.pk}/withdraw/",
+        "organizations:invitation": f"/organizations/invitations/{invitation.token}/",
+        "organization_actions:approve": f"/admin/organization-actions/{pending.pk}/approve/",
+        "organization_actions:merge": f"/admin/organization-actions/{pending.pk}/merge/",
         "enrollments:enroll": f"/learning/courses/{course.pk}/enroll/",
         "enrollments:complete_module":
             f"/learning/enrollments/{enrollment.pk}/modules/{first_module.pk}/complete/",
@@ -165,7 +213,7 @@ def world(django_user_model, settings, tmp_path):
     actors = {
         "anonymous": None,
         "owner": owner,
-        "other_learner": UserFactory(email="other@example.org"),
+        "other_learner": other_learner,
         "other_instructor": other_instructor,
         "admin": admin,
     }

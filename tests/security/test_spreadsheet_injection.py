@@ -19,12 +19,16 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
 
 from certificates import services as certificate_services
+from coordinators.models import StudyRoster
 from courses.models import CreditType
 from courses.permissions import ensure_review_workflow
+from organizations import services as organization_services
+from organizations.models import Organization
 from reports import services as report_services
 from reports.models import ReportExport
 from tests.accounts.factories import UserFactory
 from tests.courses import factories
+from tests.factories import coordinator as make_coordinator
 from tests.reports.test_scoping import issued
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +47,8 @@ CREDIT_NAME = "|cmd credit"
 REVOKE_REASON = '=HYPERLINK("http://evil.example","reason")\x1f'  # XLSX cannot hold \x1f
 ADMIN_NAME = "\r=1+1 Admin\x07"
 REDIRECT_LINK = "|calc"
+SITE_IDENTIFIER = "=2+2"
+STUDY_NAME = "@SUM(A1:A9) study"
 
 REPORTS = "/admin/learning-reports/"
 FOREGROUND = [
@@ -57,6 +63,7 @@ FOREGROUND = [
     ("/admin/reports/workflow/", {}),
     ("/admin/reports/workflow_tasks/", {}),
     ("/admin/redirects/", {}),
+    ("/admin/organizations/", {}),
 ]
 BACKGROUND = {
     "course_completion": {},
@@ -93,7 +100,16 @@ def hostile_world(admin):
     course.save_revision(user=admin)
     workflow.start(course, admin)
     Redirect.objects.create(old_path="/old-course", redirect_link=REDIRECT_LINK)
-    return {"learner": learner}
+    # A site coordinator's study roster of a hostile organization.
+    site = Organization.objects.create(name=ORGANIZATION, site_identifier=SITE_IDENTIFIER,
+                                       city="-1+1", country="+44")  # fmt: skip
+    organization_services.affiliate(user=learner, organization=site)
+    coordinator = make_coordinator(site, email="coordinator@example.org",
+                                  full_name=ADMIN_NAME)  # fmt: skip
+    roster = StudyRoster.objects.create(organization=site, name=STUDY_NAME,
+                                        on_date=timezone.localdate())  # fmt: skip
+    roster.courses.set([course, other])
+    return {"learner": learner, "coordinator": coordinator, "roster": roster}
 
 
 def content_of(response) -> bytes:
@@ -157,6 +173,11 @@ def test_every_export_route_writes_every_hostile_cell_as_plain_text(client, admi
     transcript = client.get("/certificates/transcript/", {"format": "csv"})
     assert transcript.status_code == 200
     check(outputs, "learner transcript csv", csv_cells(content_of(transcript)))
+    roster = hostile_world["roster"]
+    client.force_login(hostile_world["coordinator"])
+    study = client.get(f"/site/{roster.organization_id}/studies/{roster.pk}/csv/")
+    assert study.status_code == 200
+    check(outputs, "study roster csv", csv_cells(content_of(study)))
 
     assert {name: o["unsafe"] for name, o in outputs.items() if o["unsafe"]} == {}
     assert [name for name, o in outputs.items() if not o["hostile_seen"]] == []
