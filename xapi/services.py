@@ -299,9 +299,8 @@ def _claim(now: datetime) -> list[OutboxStatement]:
 
 
 def _send_batch(
-    session: requests.Session, rows: list[OutboxStatement], report: DeliveryReport
+    session: requests.Session, rows: list[OutboxStatement], report: DeliveryReport, now: datetime
 ) -> None:
-    now = timezone.now()
     try:
         response = _post(session, [row.statement for row in rows])
     except StoreUnavailable as exc:
@@ -329,7 +328,7 @@ def _send_batch(
     # The store refused the batch (one bad or conflicting statement): send them one by one, so
     # the others go through and the refused one carries its own answer.
     for row in rows:
-        _send_batch(session, [row], report)
+        _send_batch(session, [row], report, now)
 
 
 def deliver_due(*, now: datetime | None = None) -> DeliveryReport:
@@ -347,11 +346,12 @@ def deliver_due(*, now: datetime | None = None) -> DeliveryReport:
     session.headers.update({"X-Experience-API-Version": xs.XAPI_VERSION})
     with session:
         for _ in range(MAX_BATCHES_PER_RUN):
-            rows = _claim(now or timezone.now())
+            started = now or timezone.now()
+            rows = _claim(started)
             if not rows:
                 break
             try:
-                _send_batch(session, rows, report)
+                _send_batch(session, rows, report, started)
             except StoreUnavailable as exc:
                 logger.warning("Learning record store unavailable: %s", exc)
                 break

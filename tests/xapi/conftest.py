@@ -1,6 +1,7 @@
 """A real learning record store for the xAPI tests: Ralph, from .venv-lrs (`make lrs`).
 
-The session starts `ralph runserver` with the file-system backend in a temporary directory, with
+The session starts Ralph's LRS app with its file-system backend in a temporary directory (through
+lrs_server.py: `ralph runserver`'s file-system store refuses every write after its first), with
 HTTP Basic credentials made by `ralph auth` there; tests stop and start it (the statements stay
 on disk) and read statements back over its xAPI API. Under CI the store must be there: a missing
 .venv-lrs fails the tests instead of skipping them.
@@ -23,6 +24,7 @@ from tests.helpers import ROOT
 
 LRS_VENV = ROOT / ".venv-lrs"
 RALPH = LRS_VENV / "bin" / "ralph"
+SERVER = Path(__file__).with_name("lrs_server.py")
 
 
 def _free_port() -> int:
@@ -62,6 +64,7 @@ class LearningRecordStore:
             "RALPH_APP_DIR": str(workdir / "app"),
             "RALPH_AUTH_FILE": str(self.auth_file),
             "RALPH_RUNSERVER_BACKEND": "fs",
+            "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(self.data),
         }
 
     def create_credentials(self) -> None:
@@ -76,8 +79,7 @@ class LearningRecordStore:
             return
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [str(RALPH), "runserver", "-b", "fs", "--fs-default-directory-path", str(self.data),
-             "-h", "127.0.0.1", "-p", str(self.port)],
+            [str(LRS_VENV / "bin" / "python"), str(SERVER), "127.0.0.1", str(self.port)],
             cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
@@ -95,7 +97,7 @@ class LearningRecordStore:
         if self.process is None:
             return
         if self.process.poll() is None:
-            # The runserver's reloader and its server process share the session's group.
+            # The server and anything it started share the session's process group.
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=20)
