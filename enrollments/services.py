@@ -528,7 +528,7 @@ def completion_blockers(enrollment: Enrollment) -> list[str]:
     return reasons
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # the caller's transaction when there is one
 def try_complete(*, enrollment: Enrollment) -> bool:
     """Complete the enrollment exactly once when every requirement is met.
 
