@@ -4,6 +4,7 @@ import django_filters
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -36,6 +37,9 @@ class OutboxIndexView(IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("user")
 
+    def get_edit_url(self, instance):
+        return None  # rows are read, never edited
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["counts"] = selectors.outbox_counts()
@@ -57,7 +61,9 @@ class OutboxViewSet(ModelViewSet):
     filterset_class = OutboxFilterSet
     form_fields = ["status"]  # required by ModelViewSet; the policy allows no add or edit
     list_display = [
-        "statement_id", "kind", "user", "object_id", "status", "attempts", "next_attempt_at",
-        "delivered_at", "last_error",
+        # A plain first column (not a title link: there is no page to open), wide enough.
+        Column("kind", label=_("Event"), accessor="get_kind_display", sort_key="kind"),
+        "user", "object_id", "status", "attempts", "next_attempt_at", "delivered_at",
+        "error_summary", "statement_id",
     ]  # fmt: skip
     ordering = ["-pk"]

@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.db.models import Q
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -61,7 +63,7 @@ class OutboxStatement(models.Model):
 
     class Meta:
         verbose_name = _("xAPI statement")
-        verbose_name_plural = _("xAPI outbox")
+        verbose_name_plural = _("outbox of xAPI statements")
         ordering = ["pk"]
         indexes = [
             models.Index(
@@ -73,3 +75,7 @@ class OutboxStatement(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.statement_id}"
+
+    @admin.display(description=_("last error"))
+    def error_summary(self) -> str:
+        return Truncator(self.last_error).chars(120)
