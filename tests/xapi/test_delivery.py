@@ -141,3 +141,19 @@ def test_wrong_credentials_fail_the_batch_and_stop_the_run(xapi_on, course, sett
     assert (report.delivered, report.failed) == (0, 2)  # the second batch is not tried
     assert report.errors[0].startswith("HTTP 401")
     assert outbox_counts() == {"pending": 2, "failed": 2, "delivered": 0}
+
+
+def test_one_delivery_is_enqueued_per_transaction(
+    xapi_on, course, django_capture_on_commit_callbacks
+):
+    first, second, last = course.get_children().live().order_by("path")
+    enrollment, _created = services.enroll(user=factories.UserFactory(), course=course)
+    services.complete_module(enrollment=enrollment, module_id=first.pk)
+    services.complete_module(enrollment=enrollment, module_id=second.pk)
+    before = OutboxStatement.objects.count()
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.complete_module(enrollment=enrollment, module_id=last.pk)
+    assert OutboxStatement.objects.count() - before == 2  # module completed, course completed
+    assert [c for c in callbacks if c is xapi_services.enqueue_delivery] == [
+        xapi_services.enqueue_delivery
+    ]
