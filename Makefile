@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LRS_VENV := .venv-lrs
+LRS_STAMP := $(LRS_VENV)/.installed
 
-.PHONY: run test faults lint contracts format setup migrate demo bench load clean
+.PHONY: run test faults lint contracts format setup lrs migrate demo bench load clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +16,17 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 setup: $(STAMP)
 	mkdir -p var
+
+## make lrs: the learning record store the xAPI tests start (Ralph), in .venv-lrs: its own
+## virtual environment, since its dependencies clash with ours (requirements-lrs.txt).
+$(LRS_STAMP): requirements-lrs.txt
+	test -x $(LRS_VENV)/bin/python || $(PYTHON) -m venv $(LRS_VENV)
+	$(LRS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LRS_VENV)/bin/python -m pip install --quiet -r requirements-lrs.txt
+	$(LRS_VENV)/bin/ralph --version
+	touch $@
+
+lrs: $(LRS_STAMP)
 
 migrate: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -28,8 +41,9 @@ run: demo
 	@echo "Starting web (http://127.0.0.1:$${LMS_PORT:-8000}), Celery worker and Celery beat; Ctrl-C stops all three."
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
-## make test: ruff, the import contract, the type checker, then the whole pytest suite.
-test: lint contracts
+## make test: ruff, the import contract, the type checker, then the whole pytest suite (the
+## xAPI tests start the learning record store of .venv-lrs).
+test: lint contracts lrs
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=lms.settings.test >/dev/null
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
 

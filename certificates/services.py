@@ -36,6 +36,7 @@ from certificates.models import (
     RevisionNotice,
 )
 from certificates.pdf import RenderError, render_certificate_pdf
+from certificates.signals import certificate_issued
 from courses.models import CoursePage
 from courses.selectors import edition_families, revision_key
 from enrollments import services as enrollment_services
@@ -272,6 +273,7 @@ def issue_certificate(*, certificate_id: int) -> Certificate:
         certificate.last_error = ""
         certificate.save()
         CertificateEvent.objects.create(certificate=certificate, action="issued")
+        certificate_issued.send(sender=Certificate, certificate=certificate)
         renew_by_refresher(certificate=certificate)
     send_issued_email(certificate_id=certificate.pk)
     return certificate

@@ -24,7 +24,13 @@ from enrollments.models import (
     QuizDraw,
     Regrade,
 )
-from enrollments.signals import course_completed
+from enrollments.signals import (
+    course_completed,
+    enrolled,
+    enrollment_completed,
+    module_completed,
+    quiz_attempted,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +133,9 @@ def enroll(*, user: User, course: CoursePage) -> tuple[Enrollment, bool]:
         raise EnrollmentRefused(" ".join(reasons))
     try:
         with transaction.atomic():
-            return Enrollment.objects.create(user=user, course=course), True
+            enrollment = Enrollment.objects.create(user=user, course=course)
+            enrolled.send(sender=Enrollment, enrollment=enrollment)
+            return enrollment, True
     except IntegrityError:
         return Enrollment.objects.get(user=user, course=course), False
 
@@ -171,6 +179,7 @@ def _record_progress(enrollment: Enrollment, module: ModulePage) -> bool:
             )
     except IntegrityError:
         return False
+    module_completed.send(sender=ModuleProgress, enrollment=enrollment, module=module)
     return True
 
 
@@ -413,6 +422,7 @@ def submit_quiz(
         raise StaleSubmission(
             _("This attempt was already submitted; your result is recorded once.")
         ) from None
+    quiz_attempted.send(sender=QuizAttempt, enrollment=enrollment, module=module, attempt=attempt)
     if module.quiz_kind == QuizKind.POST_TEST:
         best = enrollment.post_test_best_score
         Enrollment.objects.filter(pk=enrollment.pk).update(
@@ -497,6 +507,7 @@ def start_new_cycle(*, enrollment: Enrollment) -> Enrollment:
     enrollment.post_test_attempts = 0
     enrollment.post_test_best_score = None
     enrollment.save()
+    enrolled.send(sender=Enrollment, enrollment=enrollment)
     return enrollment
 
 
@@ -516,11 +527,13 @@ def completion_blockers(enrollment: Enrollment) -> list[str]:
     return reasons
 
 
+@transaction.atomic(savepoint=False)  # the caller's transaction when there is one
 def try_complete(*, enrollment: Enrollment) -> bool:
     """Complete the enrollment exactly once when every requirement is met.
 
     The conditional UPDATE means only one of any number of concurrent callers wins; the winner
-    announces ``course_completed`` after its transaction commits.
+    sends ``enrollment_completed`` in its transaction and announces ``course_completed`` after
+    it commits.
     """
     reasons = completion_blockers(enrollment)
     if reasons:
@@ -530,6 +543,7 @@ def try_complete(*, enrollment: Enrollment) -> bool:
         status=EnrollmentStatus.COMPLETED, completed_at=timezone.now()
     )
     if won:
+        enrollment_completed.send(sender=Enrollment, enrollment=enrollment)
         enrollment_id = enrollment.pk
         transaction.on_commit(
             lambda: course_completed.send(sender=Enrollment, enrollment_id=enrollment_id)

@@ -81,6 +81,7 @@ LOCAL_APPS = [
     "credentials",
     "lti",
     "coordinators",
+    "xapi",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -206,6 +207,24 @@ LTI_GENERATE_KEYS = _read("LTI_GENERATE_KEYS", env.bool, True)
 # (or the passback, which the worker retries).
 LTI_PLATFORM_TIMEOUT_SECONDS = _read("LTI_PLATFORM_TIMEOUT_SECONDS", env.float, 10.0)
 
+# --- xAPI: learning records sent to a learning record store (LRS) -------------------------------
+# Off unless XAPI_ENDPOINT is set: then enrollments, completed modules, quiz results, completed
+# courses and issued certificates are written to an outbox in the same transaction and sent by the
+# worker. The endpoint is the LRS's xAPI base (statements go to <endpoint>statements); the
+# username and password are its HTTP Basic credentials (an LRS's "key" and "secret").
+XAPI_ENDPOINT = _read("XAPI_ENDPOINT", env.str, "").strip()
+if XAPI_ENDPOINT and not XAPI_ENDPOINT.startswith(("http://", "https://")):
+    raise config_error(f"XAPI_ENDPOINT must be an http(s) URL, not {XAPI_ENDPOINT!r}")
+if XAPI_ENDPOINT and not XAPI_ENDPOINT.endswith("/"):
+    XAPI_ENDPOINT += "/"
+XAPI_USERNAME = _read("XAPI_USERNAME", env.str, "")
+XAPI_PASSWORD = _read("XAPI_PASSWORD", env.str, "")
+XAPI_TIMEOUT_SECONDS = _read("XAPI_TIMEOUT_SECONDS", env.float, 10.0)
+# Statements per POST, and the first retry's delay (doubling up to XAPI_RETRY_MAX_SECONDS).
+XAPI_BATCH_SIZE = _read("XAPI_BATCH_SIZE", env.int, 50)
+XAPI_RETRY_BASE_SECONDS = _read("XAPI_RETRY_BASE_SECONDS", env.int, 30)
+XAPI_RETRY_MAX_SECONDS = _read("XAPI_RETRY_MAX_SECONDS", env.int, 3600)
+
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_DATA_DIR = VAR_DIR / "celery"
 if REDIS_URL:
@@ -251,6 +270,7 @@ CERTIFICATES_STALE_PENDING_SECONDS = _read("CERTIFICATES_STALE_PENDING_SECONDS",
 CELERY_BEAT_SCHEDULE = {
     "certificates-sweep": {"task": "certificates.sweep", "schedule": 120.0},
     "lti-sweep-scores": {"task": "lti.sweep_scores", "schedule": 600.0},
+    "xapi-sweep": {"task": "xapi.sweep", "schedule": 60.0},
     "certificates-expiry-reminders": {
         "task": "certificates.send_expiry_reminders",
         "schedule": 3600.0,
