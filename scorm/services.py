@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from courses.models import ModulePage, QuizKind, ScormCompletion, ScormPackage, ScormVersion
 from enrollments import services as enrollment_services
 from enrollments.models import Enrollment, ModuleProgress
+from infrastructure.caching import bump_user
 from scorm.models import ScormAttempt
 
 MAX_INTERACTIONS = 250
@@ -373,6 +374,7 @@ def save_commit(
     if terminate and attempt.exit != "suspend" and is_finished(attempt):
         attempt.closed = True
         attempt.save(update_fields=["closed"])
+    bump_user(enrollment.user_id)  # the module page starts the run-time with this data
     return CommitResult(attempt, module_done=_done(enrollment, module))
 
 
@@ -390,6 +392,7 @@ def record_launch(*, enrollment: Enrollment, module_id: int) -> CommitResult:
         enrollment_services.record_package_result(
             enrollment=enrollment, module_id=module.pk, complete=True
         )
+    bump_user(enrollment.user_id)
     return CommitResult(attempt, module_done=_done(enrollment, module))
 
 

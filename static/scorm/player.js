@@ -69,17 +69,9 @@
 
     function markLeaving() { leaving = true; }
     window.addEventListener("beforeunload", markLeaving);
-    window.addEventListener("pagehide", function () {
-        leaving = true;
-        // A package that never terminated: keep what it set (its own unload may not run).
-        try {
-            if (config.version === "1.2" && api.isInitialized() && !api.isTerminated()) {
-                api.LMSCommit("");
-            } else if (config.version !== "1.2" && api.isInitialized() && !api.isTerminated()) {
-                api.Commit("");
-            }
-        } catch (error) { /* nothing more can be done while leaving */ }
-    });
+    // The package terminates itself as it is left (SCORM asks it to); its last commits go out
+    // with fetch keepalive (see above).
+    window.addEventListener("pagehide", markLeaving);
 
     if (config.launchPingUrl) {
         frame.addEventListener("load", function () {
