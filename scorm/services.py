@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from courses.models import ModulePage, QuizKind, ScormCompletion, ScormPackage, ScormVersion
 from enrollments import services as enrollment_services
-from enrollments.models import Enrollment, ModuleProgress
+from enrollments.models import Enrollment, ModuleProgress, QuizAttempt
 from infrastructure.caching import bump_user
 from scorm.models import ScormAttempt
 
@@ -334,23 +334,27 @@ def _apply(attempt: ScormAttempt, commit: Commit) -> None:
 class CommitResult:
     attempt: ScormAttempt
     module_done: bool
+    post_test: QuizAttempt | None = None  # the post-test result this commit recorded
 
 
-def _record(enrollment: Enrollment, module: ModulePage, attempt: ScormAttempt) -> None:
+def _record(
+    enrollment: Enrollment, module: ModulePage, attempt: ScormAttempt
+) -> QuizAttempt | None:
     pass_mark = Decimal(enrollment.course.pass_mark)
     if module.quiz_kind == QuizKind.POST_TEST:
         percent = score_percent(attempt)
         if percent is not None and is_finished(attempt) and not attempt.result_recorded:
             attempt.result_recorded = True
             attempt.save(update_fields=["result_recorded"])
-            enrollment_services.record_package_result(
+            return enrollment_services.record_package_result(
                 enrollment=enrollment, module_id=module.pk, complete=False, score=percent
             )
-        return
+        return None
     if meets_rule(attempt, module, pass_mark=pass_mark):
         enrollment_services.record_package_result(
             enrollment=enrollment, module_id=module.pk, complete=True
         )
+    return None
 
 
 @transaction.atomic
@@ -370,12 +374,12 @@ def save_commit(
     _apply(attempt, commit)
     attempt.commits += 1
     attempt.save()
-    _record(enrollment, module, attempt)
+    recorded = _record(enrollment, module, attempt)
     if terminate and attempt.exit != "suspend" and is_finished(attempt):
         attempt.closed = True
         attempt.save(update_fields=["closed"])
     bump_user(enrollment.user_id)  # the module page starts the run-time with this data
-    return CommitResult(attempt, module_done=_done(enrollment, module))
+    return CommitResult(attempt, module_done=_done(enrollment, module), post_test=recorded)
 
 
 @transaction.atomic

@@ -116,7 +116,13 @@ def commit_view(request, module_id):
         return JsonResponse({"result": "false", "errorCode": 101, "error": str(error)}, status=400)
     except enrollment_services.LearningError as error:
         return _refused(error)
-    return JsonResponse({"result": "true", "errorCode": 0, "moduleDone": result.module_done})
+    body: dict = {"result": "true", "errorCode": 0, "moduleDone": result.module_done}
+    if result.post_test is not None:
+        body["postTest"] = {
+            "score": f"{result.post_test.score:.0f}",
+            "passed": result.post_test.passed,
+        }
+    return JsonResponse(body)
 
 
 @require_POST

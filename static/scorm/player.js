@@ -14,8 +14,15 @@
 
     function show(element, visible) { if (element) { element.hidden = !visible; } }
 
+    var resultElement = document.getElementById("scorm-result");
+
     function handle(body) {
         if (body && body.moduleDone) { show(doneElement, true); }
+        if (body && body.postTest && resultElement) {
+            var text = resultElement.dataset[body.postTest.passed ? "passed" : "failed"];
+            resultElement.textContent = text.replace("{score}", body.postTest.score);
+            show(resultElement, true);
+        }
     }
 
     var httpService = {

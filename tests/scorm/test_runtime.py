@@ -181,7 +181,8 @@ def test_a_scorm_post_test_records_its_score_and_gates_completion(world, learner
         },
         "terminate": True,
     }
-    assert post(learner_client, module, failing).status_code == 200
+    response = post(learner_client, module, failing)
+    assert response.json()["postTest"] == {"score": "50", "passed": False}
     enrollment = Enrollment.objects.get()
     assert (enrollment.status, enrollment.post_test_attempts, enrollment.post_test_best_score) == (
         EnrollmentStatus.ACTIVE,
