@@ -328,3 +328,16 @@ def test_the_files_are_for_enrolled_learners_and_editors_only(world, client):
     draft_package = factories.scorm_package("2004")  # on no live module yet
     client.force_login(world["learner"])
     assert client.get(f"/scorm/{draft_package.pk}/index.html").status_code == 404
+
+
+def test_an_editor_previews_the_package_and_nothing_is_recorded(world, client):
+    module = scorm_module(world, "1.2")
+    client.force_login(factories.superuser())
+    page = client.get(f"/admin/pages/{module.pk}/view_draft/").content.decode()
+    found = re.search(r'<script id="scorm-config" type="application/json">(.*?)</script>', page)
+    config = json.loads(found.group(1))
+    assert (config["commitUrl"], config["launchPingUrl"]) == (None, None)
+    assert config["launchUrl"] == f"/scorm/{module.scorm_package_id}/index.html"
+    assert "Preview: nothing you do here is recorded." in page
+    assert client.get(config["launchUrl"]).status_code == 200
+    assert ScormAttempt.objects.count() == 0
