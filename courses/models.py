@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -28,6 +28,7 @@ from courses import extension_points
 from courses.blocks import QuizStreamBlock
 from courses.fields import ChoiceListField, ChoiceListPanel
 from courses.permissions import permitted_page_paths, within
+from courses.scorm import delete_package_files
 from courses.statements import fill_statement, validate_statement
 from home.blocks import LessonStreamBlock
 
@@ -877,6 +878,13 @@ class ScormPackage(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.get_version_display()})"
+
+    def delete(self, *args, **kwargs):
+        # A package in use cannot be deleted (PROTECT); its files go once the row has gone.
+        key = self.storage_key
+        result = super().delete(*args, **kwargs)
+        transaction.on_commit(lambda: delete_package_files(key))
+        return result
 
 
 class ModulePageForm(WagtailAdminPageForm):

@@ -20,6 +20,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+from urllib.parse import unquote
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
@@ -222,7 +223,8 @@ def _launch(root) -> tuple[str, str]:
     base = _attr(resources, "base") + _attr(resource, "base")
     title_element = next(iter(_children(organization, "title")), None)
     title = (title_element.text or "").strip() if title_element is not None else ""
-    return base + href + _attr(item, "parameters"), title
+    # Kept decoded ("my file.html"): the URL is built (and quoted) from it when served.
+    return unquote(base + href) + _attr(item, "parameters"), title
 
 
 def inspect_package(upload: IO[bytes], *, size: int) -> PackageInfo:

@@ -259,3 +259,16 @@ def test_an_instructor_may_upload(client, settings):
     upload = SimpleUploadedFile("trial.zip", factories.scorm_zip("1.2"), "application/zip")
     assert client.post(ADD_URL, {"title": "Mine", "package": upload}).status_code == 302
     assert ScormPackage.objects.get().uploaded_by == instructor
+
+
+def test_a_launch_href_with_an_encoded_space(settings):
+    data = factories.scorm_zip(href="my%20lesson.html", extra={"my lesson.html": "<p>x</p>"})
+    assert prepare(data).info.launch_path == "my lesson.html"
+
+
+def test_deleting_an_unused_package_removes_its_files(settings, django_capture_on_commit_callbacks):
+    package = factories.scorm_package("1.2")
+    assert len(stored_files(settings)) == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        package.delete()
+    assert stored_files(settings) == []
