@@ -105,7 +105,7 @@ def commit_view(request, module_id):
         return JsonResponse({"result": "false", "errorCode": 101, "error": "too large"}, status=400)
     try:
         payload = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return JsonResponse({"result": "false", "errorCode": 101, "error": "not JSON"}, status=400)
     terminate = bool(payload.get("terminate")) if isinstance(payload, dict) else False
     try:

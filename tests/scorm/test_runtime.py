@@ -253,6 +253,12 @@ def test_bad_input_is_a_400_and_saves_nothing(world, learner_client, version, pa
     assert not done(world, module)
 
 
+def test_deeply_nested_json_is_a_400(world, learner_client):
+    module = scorm_module(world, "2004")
+    response = post(learner_client, module, None, raw="[" * 100_000)
+    assert (response.status_code, response.json()["error"]) == (400, "not JSON")
+
+
 def test_a_2004_suspend_data_of_64000_characters_is_kept(world, learner_client):
     module = scorm_module(world, "2004")
     assert post(learner_client, module, {"cmi": {"suspend_data": "x" * 64000}}).status_code == 200
