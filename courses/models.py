@@ -888,8 +888,15 @@ class ScormPackage(models.Model):
 
 
 class ModulePageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "scorm_completion" in self.fields:  # only asked of a module with a package
+            self.fields["scorm_completion"].required = False
+
     def clean(self):
         cleaned = super().clean()
+        if "scorm_completion" in self.fields and not cleaned.get("scorm_completion"):
+            cleaned["scorm_completion"] = ScormCompletion.COMPLETED
         kind = cleaned.get("quiz_kind")
         questions = cleaned.get("questions")
         package = cleaned.get("scorm_package")
