@@ -8,10 +8,13 @@ LRS_STAMP := $(LRS_VENV)/.installed
 
 .PHONY: run test faults lint contracts format setup lrs migrate demo bench load clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+# package.json / package-lock.json: front-end libraries from the npm registry (the SCORM run-time),
+# installed into node_modules by `npm ci` and served as static files; never committed.
+$(STAMP): requirements.txt requirements-dev.txt package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 setup: $(STAMP)

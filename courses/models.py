@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -28,6 +28,7 @@ from courses import extension_points
 from courses.blocks import QuizStreamBlock
 from courses.fields import ChoiceListField, ChoiceListPanel
 from courses.permissions import permitted_page_paths, within
+from courses.scorm import delete_package_files
 from courses.statements import fill_statement, validate_statement
 from home.blocks import LessonStreamBlock
 from infrastructure import render_cache
@@ -35,7 +36,7 @@ from infrastructure import render_cache
 # What a list of modules shows (title, link, minutes, quiz badge): no lesson or quiz content.
 MODULE_LISTING_FIELDS = (
     "id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "quiz_kind",
-    "locale_id", "live", "content_type_id",
+    "locale_id", "live", "content_type_id", "scorm_package",
 )  # fmt: skip
 MAX_ENDURING_YEARS = 3  # ACCME: an enduring activity terminates at most 3 years after release
 CREDIT_STEP = Decimal("0.25")
@@ -855,11 +856,89 @@ def _hours(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+class ScormVersion(models.TextChoices):
+    SCORM_12 = "1.2", _("SCORM 1.2")
+    SCORM_2004 = "2004", _("SCORM 2004")
+
+
+class ScormCompletion(models.TextChoices):
+    """What completes a module played from a SCORM package (the package may report little)."""
+
+    COMPLETED = "completed", _("The package reports it completed (or passed)")
+    PASSED = "passed", _("The package reports it passed")
+    SCORE = "score", _("The package's score reaches the course's pass mark")
+    LAUNCHED = "launched", _("The learner opened it (for packages that report nothing)")
+
+
+class ScormPackage(models.Model):
+    """An uploaded SCORM 1.2 or 2004 package, checked and extracted into private storage.
+
+    Files live under ``scorm/<storage_key>/`` of the private storage and leave only through
+    ``scorm``'s view, to learners enrolled in a course whose module plays it (and to editors).
+    A package is never replaced: upload a new one and choose it on the module.
+    """
+
+    title = models.CharField(_("title"), max_length=255)
+    version = models.CharField(_("SCORM version"), max_length=10, choices=ScormVersion.choices)
+    edition = models.CharField(_("schema version"), max_length=100, blank=True)
+    launch_path = models.CharField(_("launch file"), max_length=1000)
+    file_count = models.PositiveIntegerField(_("files"))
+    total_bytes = models.PositiveBigIntegerField(_("size (bytes)"))
+    storage_key = models.CharField(max_length=32, unique=True, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("SCORM package")
+        verbose_name_plural = _("SCORM packages")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_version_display()})"
+
+    def delete(self, *args, **kwargs):
+        # A package in use cannot be deleted (PROTECT); its files go once the row has gone.
+        key = self.storage_key
+        result = super().delete(*args, **kwargs)
+        transaction.on_commit(lambda: delete_package_files(key))
+        return result
+
+
 class ModulePageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "scorm_completion" in self.fields:  # only asked of a module with a package
+            self.fields["scorm_completion"].required = False
+
     def clean(self):
         cleaned = super().clean()
+        if "scorm_completion" in self.fields and not cleaned.get("scorm_completion"):
+            cleaned["scorm_completion"] = ScormCompletion.COMPLETED
         kind = cleaned.get("quiz_kind")
         questions = cleaned.get("questions")
+        package = cleaned.get("scorm_package")
+        if package is not None:
+            if questions:
+                self.add_error(
+                    "questions",
+                    _("A module played from a SCORM package has no questions of its own."),
+                )
+            if kind == QuizKind.KNOWLEDGE_CHECK:
+                self.add_error(
+                    "quiz_kind",
+                    _("A SCORM module is a lesson or the post-test, not a knowledge check."),
+                )
+            if kind == QuizKind.POST_TEST and cleaned.get("scorm_completion") != (
+                ScormCompletion.SCORE
+            ):
+                self.add_error(
+                    "scorm_completion",
+                    _("A SCORM post-test completes when its score reaches the pass mark."),
+                )
+            kind = None  # the package is the quiz: no questions needed
         if kind and not questions:
             self.add_error("questions", _("A quiz needs at least one question."))
         if questions and not kind:
@@ -933,6 +1012,25 @@ class ModulePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
         default=False,
         help_text=_("Show each question's options in a random order in every attempt."),
     )
+    scorm_package = models.ForeignKey(
+        ScormPackage,
+        verbose_name=_("SCORM package"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="modules",
+        help_text=_(
+            "Played in place of a quiz, below the lesson; its results are saved as the learner "
+            "goes. Upload packages under Snippets › SCORM packages."
+        ),
+    )
+    scorm_completion = models.CharField(
+        _("the module is complete when"),
+        max_length=20,
+        choices=ScormCompletion.choices,
+        default=ScormCompletion.COMPLETED,
+        help_text=_("For a post-test: the score reaching the course's pass mark."),
+    )
     retired = models.BooleanField(
         _("retired"),
         default=False,
@@ -958,6 +1056,10 @@ class ModulePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
                 "Learners never see which options are correct until they submit an attempt."
             ),
         ),
+        MultiFieldPanel(
+            [FieldPanel("scorm_package"), FieldPanel("scorm_completion")],
+            heading=_("SCORM package"),
+        ),
     ]
     search_fields = Page.search_fields + [index.SearchField("body")]
     parent_page_types = ["courses.CoursePage"]
@@ -973,7 +1075,12 @@ class ModulePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
 
     @property
     def has_quiz(self) -> bool:
-        return bool(self.quiz_kind)
+        """Questions of our own (a SCORM post-test's questions are in its package)."""
+        return bool(self.quiz_kind) and self.scorm_package_id is None
+
+    @property
+    def is_scorm(self) -> bool:
+        return self.scorm_package_id is not None
 
     @property
     def is_post_test(self) -> bool:

@@ -89,7 +89,7 @@ def module_page(
         "progress": progress,
         "module_done": module.pk in progress.done_ids,
     }
-    if module.quiz_kind:
+    if module.has_quiz:
         quiz = selectors.quiz_state(enrollment, module)
         context["quiz"] = quiz
         # The attempt starts when its form is shown: a pool quiz draws (and stores) its set now.
@@ -109,12 +109,12 @@ def module_page(
         context["evaluation_due"] = not selectors.has_evaluation(enrollment)
     return PageAdditions(
         panel=Fragment(PANEL, context),
-        quiz=Fragment("enrollments/quiz_form.html", context) if module.quiz_kind else None,
+        quiz=Fragment("enrollments/quiz_form.html", context) if module.has_quiz else None,
         actions=Fragment("enrollments/module_actions.html", context),
         tracks_progress=True,
         done_modules=frozenset(progress.done_ids),
         # On a lesson not yet done, "Mark complete and continue" records it and moves on.
-        actions_move_on=not module.quiz_kind and not context["module_done"],
+        actions_move_on=not module.quiz_kind and not module.is_scorm and not context["module_done"],
     )
 
 

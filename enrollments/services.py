@@ -187,6 +187,8 @@ def _record_progress(enrollment: Enrollment, module: ModulePage) -> bool:
 def complete_module(*, enrollment: Enrollment, module_id: int) -> ModuleProgress:
     """Mark a content module read. Quiz modules complete only by passing their quiz."""
     module = _module_of(enrollment, module_id)
+    if module.scorm_package_id is not None:
+        raise QuizRequired(_("This module completes when its SCORM package reports it."))
     if module.quiz_kind:
         raise QuizRequired(_("This module completes when you pass its quiz."))
     _record_progress(enrollment, module)
@@ -380,7 +382,7 @@ def submit_quiz(
         Enrollment.objects.select_for_update().select_related("course").get(pk=enrollment.pk)
     )
     module = _module_of(enrollment, module_id)
-    if not module.quiz_kind:
+    if not module.quiz_kind or module.scorm_package_id is not None:
         raise InvalidAnswers(_("This module has no quiz."))
     used = QuizAttempt.objects.filter(
         enrollment=enrollment, cycle=enrollment.cycle, module=module
@@ -430,6 +432,63 @@ def submit_quiz(
             post_test_best_score=score if best is None else max(best, score),
         )
     if passed:
+        _record_progress(enrollment, module)
+    _recompute(enrollment)
+    try_complete(enrollment=enrollment)
+    return attempt
+
+
+@transaction.atomic
+def record_package_result(
+    *, enrollment: Enrollment, module_id: int, complete: bool, score: Decimal | None = None
+) -> QuizAttempt | None:
+    """What a SCORM package reported at the end of an attempt (or as the learner went).
+
+    ``complete`` is the module's completion rule applied by the caller (``scorm``); ``score`` (a
+    percentage) is given once per finished attempt of a post-test. A post-test's score is recorded
+    as a QuizAttempt (its number the next one), counted in ``post_test_attempts`` and
+    ``post_test_best_score``, and completes the module only when it reaches the course's pass
+    mark; the course's attempt limit applies as it does to our own post-tests.
+    """
+    enrollment = (
+        Enrollment.objects.select_for_update().select_related("course").get(pk=enrollment.pk)
+    )
+    module = _module_of(enrollment, module_id)
+    if module.scorm_package_id is None:
+        raise InvalidAnswers(_("This module is not played from a SCORM package."))
+    done = ModuleProgress.objects.filter(
+        enrollment=enrollment, cycle=enrollment.cycle, module=module
+    ).exists()
+    attempt = None
+    if module.quiz_kind == QuizKind.POST_TEST:
+        if score is None or done:
+            return None
+        used = QuizAttempt.objects.filter(
+            enrollment=enrollment, cycle=enrollment.cycle, module=module
+        ).count()
+        limit = attempt_limit(enrollment, module)
+        if limit is not None and used >= limit:
+            raise AttemptLimitReached(
+                _("You have used all %(limit)d attempts at this post-test.") % {"limit": limit}
+            )
+        score = score.quantize(Decimal("0.01"), ROUND_HALF_UP)
+        passed = score >= enrollment.course.pass_mark
+        attempt = QuizAttempt.objects.create(
+            enrollment=enrollment,
+            cycle=enrollment.cycle,
+            module=module,
+            number=used + 1,
+            answers={},
+            score=score,
+            passed=passed,
+        )
+        best = enrollment.post_test_best_score
+        Enrollment.objects.filter(pk=enrollment.pk).update(
+            post_test_attempts=used + 1,
+            post_test_best_score=score if best is None else max(best, score),
+        )
+        complete = passed
+    if complete and not done:
         _record_progress(enrollment, module)
     _recompute(enrollment)
     try_complete(enrollment=enrollment)

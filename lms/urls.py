@@ -53,6 +53,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("learning/", include("enrollments.urls")),
+    path("scorm/", include("scorm.urls")),
     path("certificates/", include("certificates.urls")),
     path("credentials/", include("credentials.urls")),
     path("lti/", include("lti.urls")),

@@ -76,6 +76,7 @@ LOCAL_APPS = [
     "accounts",
     "courses",
     "enrollments",
+    "scorm",
     "certificates",
     "reports",
     "credentials",
@@ -349,7 +350,12 @@ USE_TZ = True
 # --- Static and media ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The SCORM run-time comes from the npm registry (package.json; `npm ci` in make setup and CI):
+# served from node_modules as /static/scorm-again/, never committed.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("scorm-again", BASE_DIR / "node_modules" / "scorm-again" / "dist"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(_read("MEDIA_ROOT", env.str, str(VAR_DIR / "media")))
 # Certificate PDFs and report exports: never under MEDIA_ROOT, served only through views that check.
@@ -387,6 +393,17 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "home.forms.LessonDocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = _read("WAGTAILDOCS_MAX_UPLOAD_SIZE", env.int, 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# SCORM packages (courses/scorm.py): checked before anything is stored.
+SCORM_MAX_UPLOAD_BYTES = _read("SCORM_MAX_UPLOAD_BYTES", env.int, 200 * 1024 * 1024)
+SCORM_MAX_UNCOMPRESSED_BYTES = _read("SCORM_MAX_UNCOMPRESSED_BYTES", env.int, 500 * 1024 * 1024)
+SCORM_MAX_FILES = _read("SCORM_MAX_FILES", env.int, 5000)
+SCORM_MAX_COMPRESSION_RATIO = _read("SCORM_MAX_COMPRESSION_RATIO", env.int, 100)
+SCORM_ALLOWED_EXTENSIONS = [
+    "html", "htm", "xhtml", "js", "mjs", "css", "json", "xml", "xsd", "dtd", "txt", "map",
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp",
+    "mp3", "mp4", "m4a", "m4v", "webm", "ogg", "oga", "ogv", "wav", "vtt", "srt",
+    "woff", "woff2", "ttf", "otf", "eot", "pdf",
+]  # fmt: skip
 
 # --- Content Security Policy (django-csp; infrastructure/csp.py gives the admin its own) ----
 _SELF, _NONE, _INLINE = "'self'", "'none'", "'unsafe-inline'"

@@ -72,6 +72,14 @@ TABLE = {
                                            "admin": 400}),
     "reports_export_download": ("get", {"anonymous": LOGIN, "owner": 403, "other_learner": 403,
                                         "other_instructor": 404, "admin": 200}),
+    # SCORM: files for the enrolled learner and editors (anyone else: 404, nothing to probe);
+    # commits and launches for the enrolled learner only.
+    "scorm:file": ("get", {"anonymous": 404, "owner": 200, "other_learner": 404,
+                           "other_instructor": 200, "admin": 200}),
+    "scorm:commit": ("post", {"anonymous": LOGIN, "owner": 200, "other_learner": 404,
+                              "other_instructor": 404, "admin": 404}),
+    "scorm:launch": ("post", {"anonymous": LOGIN, "owner": 200, "other_learner": 404,
+                              "other_instructor": 404, "admin": 404}),
     "credentials:key": ("get", {a: 200 for a in ACTORS}),
     "credentials:status_list": ("get", {a: 200 for a in ACTORS}),
     "credentials:achievement": ("get", {a: 200 for a in ACTORS}),
@@ -102,7 +110,7 @@ TABLE = {
 }  # fmt: skip
 OUR_NAMESPACES = (
     "enrollments", "certificates", "certificates_admin", "credentials", "enrollments_regrade",
-    "coordinators", "organizations", "organization_actions",
+    "coordinators", "organizations", "organization_actions", "scorm",
 )  # fmt: skip
 
 
@@ -153,6 +161,9 @@ def world(django_user_model, settings, tmp_path):
     other_instructor = UserFactory(email="cmiit.instructor@example.org")
     other_instructor.groups.add(Group.objects.get(name="CMIIT instructors"))
     first_module = course.get_children().specific().exclude(modulepage__quiz_kind="post_test")[0]
+    scorm_module = factories.module(
+        course, title="Interactive", scorm_package=factories.scorm_package("1.2")
+    )
     board = BoardCertification.objects.create(
         user=owner, board=Board.objects.get(code="arrt"), cycle_start=datetime.date(2025, 3, 1)
     )
@@ -204,6 +215,9 @@ def world(django_user_model, settings, tmp_path):
         "certificates_admin:revoke": f"/admin/certificate-actions/{certificate.pk}/revoke/",
         "certificates_admin:reissue": f"/admin/certificate-actions/{certificate.pk}/reissue/",
         "reports_export_download": f"/admin/learning-reports/exports/{export.pk}/download/",
+        "scorm:file": f"/scorm/{scorm_module.scorm_package_id}/index.html",
+        "scorm:commit": f"/scorm/modules/{scorm_module.pk}/commit/",
+        "scorm:launch": f"/scorm/modules/{scorm_module.pk}/launch/",
         "credentials:key": f"/credentials/keys/{kid}/",
         "credentials:status_list": "/credentials/status/1/",
         "credentials:achievement": "/credentials/achievements/CTN-102/",
@@ -231,7 +245,10 @@ def test_each_visitor_gets_what_they_should(client, world, route, actor):
     data = {"attempt": "2"} if route == "enrollments:submit_quiz" else {}
     if route == "enrollments:submit_quiz":
         data.update({f"q-{k}": v for k, v in wrong_answers(world["post_test"]).items()})
-    response = getattr(client, method)(url, data)
+    if route == "scorm:commit":
+        response = client.post(url, '{"cmi": {}}', content_type="application/json")
+    else:
+        response = getattr(client, method)(url, data)
     want = expected[actor]
     if want == LOGIN:
         assert response.status_code == 302
