@@ -8,7 +8,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from accounts.models import Profession
 from courses.models import CoursePage, ProgramPage
-from enrollments.models import Enrollment, EnrollmentStatus
+from enrollments.models import CourseEvaluation, Enrollment, EnrollmentStatus
 from reports.selectors import ReportScope, course_choices, program_choices
 
 
@@ -76,3 +76,19 @@ class LearnerProgressFilterSet(WagtailFilterSet):
 
     def filter_program(self, queryset, name, value):
         return queryset  # the selector filters: this set only validates the form
+
+
+class EvaluationFilterSet(PassThrough, WagtailFilterSet):
+    """The evaluation reports' filters: one course (of the reader's programs) and a period.
+    The selectors do the filtering; this set validates the form."""
+
+    course = django_filters.ModelChoiceFilter(
+        queryset=scoped_courses, method="passthrough", label=_("Course")
+    )
+    submitted = django_filters.DateFromToRangeFilter(
+        method="passthrough", label=_("Submitted between"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = CourseEvaluation
+        fields = []

@@ -8,6 +8,8 @@ from reports import scope
 from reports.panels import add_learning_panel
 from reports.views import (
     CourseCompletionReport,
+    EvaluationCommentsReport,
+    EvaluationSummaryReport,
     LearnerProgressReport,
     LearnerTranscriptReport,
     MyExportsReport,
@@ -32,6 +34,10 @@ REPORTS = [
      "Learner transcript", "doc-full"),
     ("organization-roster", OrganizationRosterReport, "reports_organization_roster",
      "Organization roster", "group"),
+    ("evaluations", EvaluationSummaryReport, "reports_evaluations", "Course evaluations",
+     "list-ul"),
+    ("evaluation-comments", EvaluationCommentsReport, "reports_evaluation_comments",
+     "Evaluation comments", "comment"),
     ("my-exports", MyExportsReport, "reports_exports", "My exports", "download"),
 ]  # fmt: skip
 
