@@ -205,10 +205,28 @@ EVALUATION_COMMENTS = ExportSpec(
     personal_fields=("learner_name", "learner_email"),
 )  # fmt: skip
 
+QUESTION_STATISTICS = ExportSpec(
+    key="question_statistics",
+    title=_("Question statistics"),
+    filename="question-statistics",
+    fields=(
+        "position", "prompt", "attempts", "correct", "facility", "discrimination", "flags_text",
+        "options_text",
+    ),
+    headings={
+        "position": _("Question"), "prompt": _("Prompt"), "attempts": _("Attempts"),
+        "correct": _("Answered right"), "facility": _("Facility (% right)"),
+        "discrimination": _("Discrimination (point-biserial)"), "flags_text": _("Flags"),
+        "options_text": _("Options chosen"),
+    },
+    filter_class=selectors.QuestionStatisticsFilter,
+    rows=selectors.question_statistics,
+)  # fmt: skip
+
 EXPORTS: dict[str, ExportSpec] = {
     spec.key: spec
     for spec in (
         COURSE_COMPLETION, LEARNER_PROGRESS, ORGANIZATION_ROSTER, LEARNER_TRANSCRIPT,
-        EVALUATION_SUMMARY, EVALUATION_COMMENTS,
+        EVALUATION_SUMMARY, EVALUATION_COMMENTS, QUESTION_STATISTICS,
     )
 }  # fmt: skip

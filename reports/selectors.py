@@ -29,8 +29,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profession, User
 from certificates.constants import EXPIRY_HORIZON_DAYS
@@ -38,7 +40,9 @@ from certificates.models import Certificate, CertificateStatus
 from certificates.selectors import GCP_NOT_VALID, TRANSCRIPT_STATUSES, credit_totals, gcp_standing
 from courses.models import CoursePage, ModulePage, ProgramPage
 from courses.selectors import edition_families
-from enrollments.models import CourseEvaluation, Enrollment, EnrollmentStatus
+from enrollments.models import CourseEvaluation, Enrollment, EnrollmentStatus, QuizAttempt
+from enrollments.services import question_snapshot
+from reports import item_analysis
 from reports import scope as permissions
 from reports.aggregates import EpochSeconds, Median
 
@@ -109,14 +113,19 @@ class ReportFilter:
 class ReportRows:
     """A report's rows: a lazy queryset, and the step that adds computed columns to a batch."""
 
-    queryset: QuerySet
+    queryset: QuerySet | list
     decorate: Callable[[list], list] = field(default=list)
 
     def count(self) -> int:
+        if isinstance(self.queryset, list):
+            return len(self.queryset)
         return self.queryset.count()
 
     def batches(self, size: int = BATCH_SIZE) -> Iterator[list]:
         """Decorated rows in batches, streaming from the database (for exports of any size)."""
+        if isinstance(self.queryset, list):  # rows computed in Python (question statistics)
+            yield self.decorate(self.queryset)
+            return
         batch: list = []
         for item in self.queryset.iterator(chunk_size=size):
             batch.append(item)
@@ -583,3 +592,62 @@ def evaluation_responses(filters: EvaluationFilter) -> ReportRows:
             learner_email=F("enrollment__user__email"),
         )
     return ReportRows(queryset=queryset.order_by("-submitted_at", "-pk"))
+
+
+# Question statistics ---------------------------------------------------------------------------
+
+
+class AttemptSet:
+    FIRST = "first"
+    ALL = "all"
+
+
+@dataclass(frozen=True)
+class QuestionStatisticsFilter(ReportFilter):
+    quiz_id: int | None = None
+    attempts: str = AttemptSet.FIRST
+
+
+def quiz_choices(report_scope: ReportScope) -> QuerySet[ModulePage]:
+    """Quizzes (knowledge checks and post-tests) of the courses a reader may report on."""
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - ModulePage.steplen)
+    return (
+        ModulePage.objects.filter(report_scope.q("path"))
+        .exclude(quiz_kind="")
+        .defer_streamfields()
+        .annotate(
+            course_code=Subquery(CoursePage.objects.filter(path=parent_path).values("code")[:1])
+        )
+        .order_by("path")
+    )
+
+
+FLAG_LABELS = {
+    "too_easy": _("Too easy (facility over 90%)"),
+    "too_hard": _("Too hard (facility under 30%)"),
+    "negative": _("Negative discrimination"),
+}
+
+
+def question_statistics(filters: QuestionStatisticsFilter) -> ReportRows:
+    """Facility, discrimination and option counts per question of one quiz in scope, over its
+    first attempts (each learner's attempt number 1 of a cycle) or all attempts. Two queries
+    whatever the number of attempts: the quiz, and its attempts' snapshots and answers."""
+    if not filters.quiz_id:
+        return ReportRows(queryset=[])
+    quiz = (
+        ModulePage.objects.filter(filters.scope.q("path"), pk=filters.quiz_id)
+        .exclude(quiz_kind="")
+        .first()
+    )
+    if quiz is None:
+        return ReportRows(queryset=[])
+    attempts = QuizAttempt.objects.filter(module_id=quiz.pk)
+    if filters.attempts != AttemptSet.ALL:
+        attempts = attempts.filter(number=1)
+    rows = item_analysis.analyse(
+        attempts.order_by("pk").values_list("questions", "answers").iterator(chunk_size=2000),
+        current=question_snapshot(quiz),
+        labels=FLAG_LABELS,
+    )
+    return ReportRows(queryset=rows)

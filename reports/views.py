@@ -26,12 +26,14 @@ from reports.exports import (
     LEARNER_PROGRESS,
     LEARNER_TRANSCRIPT,
     ORGANIZATION_ROSTER,
+    QUESTION_STATISTICS,
     ExportSpec,
 )
 from reports.filters import (
     CourseCompletionFilterSet,
     EvaluationFilterSet,
     LearnerProgressFilterSet,
+    QuestionStatisticsFilterSet,
 )
 from reports.models import ReportExport
 
@@ -287,6 +289,11 @@ class EvaluationReportMixin:
 
     filterset_class = EvaluationFilterSet
 
+    def get(self, request, *args, **kwargs):
+        if _names_unknown_object(request, "course", selectors.course_choices(self.report_scope)):
+            raise Http404
+        return super().get(request, *args, **kwargs)
+
     def report_filter(self) -> selectors.EvaluationFilter:
         data = self.cleaned_filters()
         submitted_from, submitted_to = _date_range(data.get("submitted"))
@@ -359,6 +366,74 @@ class EvaluationCommentsReport(EvaluationReportMixin, LearningReportView):
         shown = set(self.spec.fields_for(self.report_scope)) | {"submitted_at"}
         columns = [column for column in self.columns if column.name in shown]
         return self.table_class(columns, object_list, **self.get_table_kwargs())
+
+
+class OptionsColumn(Column):
+    """Each option of a question with how often it was chosen, the correct ones marked."""
+
+    cell_template_name = "reports/cells/question_options.html"
+
+
+class QuestionStatisticsReport(LearningReportView):
+    """Per question of one quiz: attempts, facility, discrimination, options chosen, flags."""
+
+    spec = QUESTION_STATISTICS
+    page_title = _("Question statistics")
+    header_icon = "help"
+    index_url_name = "reports_question_statistics"
+    index_results_url_name = "reports_question_statistics_results"
+    results_template_name = "reports/question_statistics_results.html"
+    filterset_class = QuestionStatisticsFilterSet
+    paginate_by = 200
+    columns = [
+        Column("position", label=_("#")),
+        Column("prompt", label=_("Question")),
+        Column("attempts", label=_("Attempts")),
+        Column("facility", label=_("Facility %")),
+        Column("discrimination", label=_("Discrimination")),
+        OptionsColumn("options", label=_("Options chosen")),
+        Column("flags_text", label=_("Flags")),
+    ]  # fmt: skip
+
+    def get(self, request, *args, **kwargs):
+        if _names_unknown_object(request, "quiz", selectors.quiz_choices(self.report_scope)):
+            raise Http404
+        return super().get(request, *args, **kwargs)
+
+    def get_filterset_kwargs(self):
+        kwargs = super().get_filterset_kwargs()
+        if "attempts" not in kwargs["data"]:
+            kwargs["data"] = kwargs["data"].copy()
+            kwargs["data"]["attempts"] = selectors.AttemptSet.FIRST
+        return kwargs
+
+    def report_filter(self) -> selectors.QuestionStatisticsFilter:
+        data = self.cleaned_filters()
+        quiz = data.get("quiz")
+        return selectors.QuestionStatisticsFilter(
+            scope=self.report_scope,
+            quiz_id=quiz.pk if quiz else None,
+            attempts=data.get("attempts") or selectors.AttemptSet.FIRST,
+        )
+
+    def export_row_count(self) -> int:
+        return 0  # one row per question: always small
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["quiz_chosen"] = self.report_filter().quiz_id is not None
+        return context
+
+
+def _names_unknown_object(request, name: str, allowed) -> bool:
+    """A filter naming an object (by id) the reader may not report on, or that does not exist:
+    a 404, as on routes that name an object in their path."""
+    raw = request.GET.get(name, "")
+    if not raw:
+        return False
+    if not raw.isdigit() or len(raw) > 18:
+        return True
+    return not allowed.filter(pk=int(raw)).exists()
 
 
 class MyExportsReport(ReportView):

@@ -14,6 +14,7 @@ from reports.views import (
     LearnerTranscriptReport,
     MyExportsReport,
     OrganizationRosterReport,
+    QuestionStatisticsReport,
     export_download,
 )
 
@@ -38,6 +39,8 @@ REPORTS = [
      "list-ul"),
     ("evaluation-comments", EvaluationCommentsReport, "reports_evaluation_comments",
      "Evaluation comments", "comment"),
+    ("question-statistics", QuestionStatisticsReport, "reports_question_statistics",
+     "Question statistics", "help"),
     ("my-exports", MyExportsReport, "reports_exports", "My exports", "download"),
 ]  # fmt: skip
 
