@@ -125,12 +125,11 @@ def test_a_pooled_question_counts_over_the_attempts_that_contained_it(quiz):
 
 
 def test_flags_too_easy_and_too_hard():
+    two = [{"index": 0, "text": "a", "correct": True}, {"index": 1, "text": "b", "correct": False}]
     questions = [
-        {"id": "easy", "prompt": "E", "options": [
-            {"index": 0, "text": "a", "correct": True}, {"index": 1, "text": "b", "correct": False}]},
-        {"id": "hard", "prompt": "H", "options": [
-            {"index": 0, "text": "a", "correct": True}, {"index": 1, "text": "b", "correct": False}]},
-    ]  # fmt: skip
+        {"id": "easy", "prompt": "E", "options": two},
+        {"id": "hard", "prompt": "H", "options": two},
+    ]
     answers = [{"easy": [0], "hard": [1]}] * 9 + [{"easy": [0], "hard": [0]}]
     easy, hard = item_analysis.analyse(
         [(questions, a) for a in answers], current=questions, labels=LABELS
