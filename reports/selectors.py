@@ -561,7 +561,7 @@ def evaluation_summary(filters: EvaluationFilter) -> ReportRows:
 
 def evaluation_bias_reports(filters: EvaluationFilter) -> list[dict[str, Any]]:
     """The courses where any learner reported commercial bias, with how many (one query)."""
-    return list(
+    reports = (
         CourseEvaluation.objects.filter(
             filters.scope.q("enrollment__course__path"),
             filters.evaluation_q(),
@@ -572,6 +572,7 @@ def evaluation_bias_reports(filters: EvaluationFilter) -> list[dict[str, Any]]:
         .values("enrollment__course__code", "enrollment__course__title")
         .annotate(reports=Count("pk"))
     )
+    return [dict(row) for row in reports]
 
 
 def evaluation_responses(filters: EvaluationFilter) -> ReportRows:
