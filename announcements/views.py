@@ -17,9 +17,8 @@ from announcements.forms import AnnouncementForm
 from courses.models import CoursePage
 
 
-def require_announcer(user) -> None:
-    if not selectors.announceable_courses(user).exists():
-        raise PermissionDenied
+def is_announcer(user) -> bool:
+    return selectors.announceable_courses(user).exists()
 
 
 def _course_in_request(request) -> CoursePage | None:
@@ -34,9 +33,10 @@ def compose(request):
     """GET: the form. POST "preview": the mail as learners will read it and how many receive
     it. POST "send": queue it. A course outside the sender's programs is a 403, whatever the
     form says."""
-    require_announcer(request.user)
     course = _course_in_request(request)
-    if course is not None and not selectors.may_announce(request.user, course):
+    if not is_announcer(request.user) or (
+        course is not None and not selectors.may_announce(request.user, course)
+    ):
         return _forbidden(request)
     offered = selectors.announceable_courses(request.user)
     if request.method == "GET":
@@ -103,7 +103,8 @@ class AnnouncementLog(ReportView):
     ]
 
     def dispatch(self, request, *args, **kwargs):
-        require_announcer(request.user)
+        if not is_announcer(request.user):
+            return _forbidden(request)
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
