@@ -76,9 +76,11 @@ def test_sending_mails_each_opted_in_active_learner_once_and_logs_it(
     monkeypatch,
 ):
     enqueued = []
-    monkeypatch.setattr(
-        tasks.send_announcement, "apply_async", lambda args=None, **options: enqueued.append(args)
-    )
+
+    def enqueue(args=None, kwargs=None, **options):
+        enqueued.append(args)
+
+    monkeypatch.setattr(tasks.send_announcement, "apply_async", enqueue)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(COMPOSE, {"course": catalog["gcp"].pk, **MESSAGE, "action": "send"})
     assert response.status_code == 302
