@@ -187,8 +187,8 @@ def test_admin_report_pages_have_no_wcag_violations(ui, certificate_issuing):
         "announcements_compose",
     ):  # fmt: skip
         audit.check(name, reverse(name))
-    audit.check("one quiz's statistics",
-                reverse("reports_question_statistics") + f"?quiz={world['post_test'].pk}")  # fmt: skip
+    one_quiz = f"?quiz={world['post_test'].pk}"
+    audit.check("one quiz's statistics", reverse("reports_question_statistics") + one_quiz)
     one_learner = f"?learner={world['learner'].pk}"
     audit.check("one learner's transcript", reverse("reports_learner_transcript") + one_learner)
     assert audit.write() == {}
