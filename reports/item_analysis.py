@@ -26,6 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 TOO_EASY_ABOVE = 90.0  # facility, percent
 TOO_HARD_BELOW = 30.0
 NEGATIVE_BELOW = 0.0  # discrimination
@@ -59,7 +61,7 @@ class QuestionStatistic:
     @property
     def options_text(self) -> str:
         return "; ".join(
-            f"{option.text}{' (correct)' if option.correct else ''}: "
+            f"{option.text}{' (' + gettext('correct') + ')' if option.correct else ''}: "
             f"{option.chosen} ({option.percent}%)"
             for option in self.options
         )
