@@ -22,10 +22,10 @@ from certificates import services as certificate_services
 from coordinators.models import StudyRoster
 from courses.models import CreditType
 from courses.permissions import ensure_review_workflow
-from organizations import services as organization_services
-from organizations.models import Organization
 from enrollments.models import CourseEvaluation, Enrollment, QuizAttempt
 from enrollments.services import question_snapshot
+from organizations import services as organization_services
+from organizations.models import Organization
 from reports import services as report_services
 from reports.models import ReportExport
 from tests.accounts.factories import UserFactory

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_pages_version"),
+        ("accounts", "0004_drop_pages_version"),
     ]
 
     operations = [
