@@ -77,8 +77,12 @@ class ProfileForm(forms.ModelForm):
             "organization",
             "arrt_id",
             "nmtcb_id",
+            "receives_announcements",
         ]
-        labels = {"certificate_name": _("Name as printed on certificates")}
+        labels = {
+            "certificate_name": _("Name as printed on certificates"),
+            "receives_announcements": _("Send me my courses' announcements by email"),
+        }
         help_texts = {
             "certificate_name": _(
                 "Printed on your certificates and transcript exactly as written here, including "

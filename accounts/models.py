@@ -73,6 +73,14 @@ class User(AbstractUser):
     nmtcb_id = models.CharField(
         _("NMTCB ID"), max_length=20, blank=True, validators=[validate_nmtcb_id]
     )
+    receives_announcements = models.BooleanField(
+        _("course announcements"),
+        default=True,
+        help_text=_(
+            "Receive the messages instructors send to the learners of your courses. "
+            "Certificate and account mails are always sent."
+        ),
+    )
 
     objects = UserManager()
 

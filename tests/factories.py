@@ -19,7 +19,7 @@ from wagtail.models import Site
 from certificates import services as certificate_services
 from certificates.models import Certificate, CertificateStatus
 from courses.models import CourseCredit, CoursePage, CreditType, ModulePage, ProgramPage
-from enrollments.models import Enrollment, EnrollmentStatus
+from enrollments.models import CourseEvaluation, Enrollment, EnrollmentStatus
 from organizations.models import Membership, Organization, OrganizationKind, Role
 
 PASSWORD = "correct-horse-battery"
@@ -266,6 +266,19 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
         model = Enrollment
 
     user = factory.SubFactory(UserFactory)
+
+
+class CourseEvaluationFactory(factory.django.DjangoModelFactory):
+    """An evaluation as ``submit_evaluation`` leaves it; pass ``enrollment=``."""
+
+    class Meta:
+        model = CourseEvaluation
+
+    overall = 5
+    relevance = 4
+    objectives_met = True
+    free_of_bias = True
+    would_recommend = True
 
 
 def completed_enrollment(user, course) -> Enrollment:

@@ -79,6 +79,7 @@ LOCAL_APPS = [
     "scorm",
     "certificates",
     "reports",
+    "announcements",
     "credentials",
     "lti",
     "coordinators",
@@ -105,6 +106,8 @@ MIDDLEWARE = [
 ]
 
 # Public pages for anonymous visitors come from the shared cache (0 turns it off).
+# Learners mailed per batch (one SMTP connection each) when an announcement is sent.
+LMS_ANNOUNCEMENT_BATCH_SIZE = _read("LMS_ANNOUNCEMENT_BATCH_SIZE", env.int, 100)
 LMS_ANONYMOUS_PAGE_CACHE_SECONDS = _read("LMS_ANONYMOUS_PAGE_CACHE_SECONDS", env.int, 300)
 # Sessions are read from the cache (Redis), written through to the database: a signed-in page
 # costs no session query, and a Redis restart signs no one out.

@@ -182,9 +182,13 @@ def test_admin_report_pages_have_no_wcag_violations(ui, certificate_issuing):
     audit = Audit(ui)
     for name in (
         "reports_course_completion", "reports_learner_progress", "reports_learner_transcript",
-        "reports_organization_roster", "reports_exports",
+        "reports_organization_roster", "reports_exports", "reports_evaluations",
+        "reports_evaluation_comments", "reports_question_statistics", "announcements_log",
+        "announcements_compose",
     ):  # fmt: skip
         audit.check(name, reverse(name))
+    one_quiz = f"?quiz={world['post_test'].pk}"
+    audit.check("one quiz's statistics", reverse("reports_question_statistics") + one_quiz)
     one_learner = f"?learner={world['learner'].pk}"
     audit.check("one learner's transcript", reverse("reports_learner_transcript") + one_learner)
     assert audit.write() == {}

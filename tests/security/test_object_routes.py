@@ -107,10 +107,26 @@ TABLE = {
     "organization_actions:merge": ("get", {"anonymous": LOGIN, "owner": 403,
                                            "other_learner": 403, "other_instructor": 302,
                                            "admin": 200}),
+    # These name their object in the query string (?course=, ?quiz=).
+    "reports_evaluations": ("get", {"anonymous": LOGIN, "owner": 403, "other_learner": 403,
+                                    "other_instructor": 404, "admin": 200}),
+    "reports_evaluation_comments": ("get", {"anonymous": LOGIN, "owner": 403,
+                                            "other_learner": 403, "other_instructor": 404,
+                                            "admin": 200}),
+    "reports_question_statistics": ("get", {"anonymous": LOGIN, "owner": 403,
+                                            "other_learner": 403, "other_instructor": 404,
+                                            "admin": 200}),
+    "announcements_compose": ("get", {"anonymous": LOGIN, "owner": 403, "other_learner": 403,
+                                      "other_instructor": 403, "admin": 200}),
 }  # fmt: skip
 OUR_NAMESPACES = (
     "enrollments", "certificates", "certificates_admin", "credentials", "enrollments_regrade",
     "coordinators", "organizations", "organization_actions", "scorm",
+)  # fmt: skip
+# Routes of ours that name an object in their query string rather than their path.
+QUERY_OBJECT_ROUTES = (
+    "reports_evaluations", "reports_evaluation_comments", "reports_question_statistics",
+    "announcements_compose",
 )  # fmt: skip
 
 
@@ -122,6 +138,8 @@ def our_object_routes() -> set[str]:
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 walk(entry.url_patterns, entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and entry.name in QUERY_OBJECT_ROUTES:
+                found.add(entry.name)
             elif isinstance(entry, URLPattern) and entry.pattern.converters and entry.name:
                 name = f"{namespace}:{entry.name}" if namespace else entry.name
                 if namespace in OUR_NAMESPACES or name.startswith("reports_export"):
@@ -223,6 +241,12 @@ def world(django_user_model, settings, tmp_path):
         "credentials:achievement": "/credentials/achievements/CTN-102/",
         "credentials:download_json": f"/credentials/{certificate.code}/credential.json",
         "credentials:download_jwt": f"/credentials/{certificate.code}/credential.jwt",
+        "reports_evaluations": f"/admin/learning-reports/evaluations/?course={course.pk}",
+        "reports_evaluation_comments":
+            f"/admin/learning-reports/evaluation-comments/?course={course.pk}",
+        "reports_question_statistics":
+            f"/admin/learning-reports/question-statistics/?quiz={post_test.pk}",
+        "announcements_compose": f"/admin/announcements/new/?course={course.pk}",
     }  # fmt: skip
     actors = {
         "anonymous": None,

