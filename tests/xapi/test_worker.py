@@ -22,7 +22,8 @@ from tests.worker import celery_worker, wait_for
 from xapi.models import DeliveryStatus, OutboxStatement, StatementKind
 from xapi.tasks import sweep
 
-_SERVICES = os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")
+_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+_SERVICES = _POSTGRES and os.environ.get("REDIS_URL")
 
 pytestmark = [
     pytest.mark.worker,
