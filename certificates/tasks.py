@@ -12,7 +12,7 @@ TRANSIENT = (OperationalError, InterfaceError, DatabaseError, BrokerError, Conne
 
 
 @worker_process_init.connect
-def warm_pdf_renderer(**kwargs) -> None:
+def warm_pdf_renderer(**kwargs: object) -> None:
     """Each worker process loads the PDF renderer as it starts, before taking a task."""
     pdf.warm_up()
 

@@ -146,6 +146,9 @@ class ReportRows:
         Plain tuples from ``values_list``: no model instance per row. Only for reports that
         give ``computed`` (every other column is a lookup of the queryset's model).
         """
+        queryset = self.queryset
+        if not isinstance(queryset, QuerySet):
+            raise TypeError("value_rows needs a queryset")
         computed = self.computed or {}
         names = list(names)
         plain = [name for name in names if name not in computed]
@@ -157,7 +160,7 @@ class ReportRows:
         lookups = [name.replace(".", "__") for name in plain] + sources
         at = {name: index for index, name in enumerate(lookups)}
         if len(plain) == len(names):
-            for row in self.queryset.values_list(*lookups).iterator(chunk_size=size):
+            for row in queryset.values_list(*lookups).iterator(chunk_size=size):
                 yield list(row)
             return
         steps = [
@@ -166,7 +169,7 @@ class ReportRows:
             else (computed[name][1], tuple(at[source] for source in computed[name][0]))
             for name in names
         ]
-        for row in self.queryset.values_list(*lookups).iterator(chunk_size=size):
+        for row in queryset.values_list(*lookups).iterator(chunk_size=size):
             yield [
                 row[where[0]] if function is None else function(*[row[i] for i in where])
                 for function, where in steps
