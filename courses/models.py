@@ -1094,14 +1094,10 @@ class ModulePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
 
     def get_course(self) -> CoursePage:
         # Asked by the access check, the context and the hooks of one request: look it up once.
+        # Not shared across requests: the course's draft state (its latest revision, the draft
+        # order of its modules) moves without a publish, and an editor's request reads it.
         if getattr(self, "_course", None) is None:
-            if self.pk:
-                # A live module's course: once per content version (a move changes it).
-                self._course = render_cache.per_version(
-                    f"course-of:{self.pk}", lambda: CoursePage.objects.parent_of(self).get()
-                )
-            else:
-                self._course = CoursePage.objects.parent_of(self).get()
+            self._course = CoursePage.objects.parent_of(self).get()
         return self._course
 
     def public_questions(self):

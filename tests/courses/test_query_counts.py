@@ -124,8 +124,8 @@ def test_a_preview_with_progress_costs_the_same_with_3_and_30_modules(client, dj
 # learner shares (the route, the site, the outline, the overview, the lesson body) is read once
 # per content version.
 COURSE_PAGE_QUERIES = 5  # user, course, enrollment, progress, certificate
-MODULE_PAGE_QUERIES = 4  # user, module, enrollment, progress
-QUIZ_PAGE_QUERIES = 5  # ... and the learner's attempts
+MODULE_PAGE_QUERIES = 5  # user, module, its course, enrollment, progress
+QUIZ_PAGE_QUERIES = 6  # ... and the learner's attempts
 
 
 def test_a_learners_first_views_cost_a_fixed_number_of_queries_whatever_the_course_holds(client):
