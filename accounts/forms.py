@@ -48,6 +48,7 @@ class ProfileForm(forms.ModelForm):
             "organization",
             "arrt_id",
             "nmtcb_id",
+            "language",
         ]
         labels = {"certificate_name": _("Name as printed on certificates")}
         help_texts = {
@@ -72,6 +73,11 @@ class ProfileForm(forms.ModelForm):
         for name in ("full_name", "profession", "organization"):
             self.fields[name].required = True
         self.fields["profession"].choices = PROFESSION_CHOICES
+        # Left out (an older form, a script): the language stays as it was.
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.instance.language
 
     def clean_full_name(self):
         name = self.cleaned_data["full_name"]

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +73,16 @@ class User(AbstractUser):
     )
     nmtcb_id = models.CharField(
         _("NMTCB ID"), max_length=20, blank=True, validators=[validate_nmtcb_id]
+    )
+
+    # The language of the site, mails and certificates for this person: set by the header's
+    # language switcher when signed in, and on the profile.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the site, your mails and your certificates."),
     )
 
     # Bumped in the same transaction as any change to what this person's pages show: part of the

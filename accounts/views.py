@@ -8,7 +8,9 @@ from django.contrib.auth.views import LogoutView as DjangoLogoutView
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from django.views.generic import UpdateView
+from django.views.i18n import set_language
 from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
 from accounts.forms import ProfileForm
@@ -66,3 +68,16 @@ class AdminLogoutView(WagtailLogoutView):
         )
         request.session.modified = False
         return response
+
+
+@require_POST
+def set_language_view(request):
+    """Django's ``set_language`` (cookie, then back to ``next`` in the new language); a signed-in
+    person's choice is also stored on their account, for their mails and certificates."""
+    response = set_language(request)
+    code = request.POST.get("language", "")
+    if request.user.is_authenticated and code in dict(settings.LANGUAGES):
+        if request.user.language != code:
+            request.user.language = code
+            request.user.save(update_fields=["language"])
+    return response

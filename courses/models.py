@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -22,6 +23,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from accounts.models import Profession
 from courses import extension_points
@@ -190,16 +192,45 @@ class NoEmptyRevisionMixin:
         return super().save_revision(user, *args, **kwargs)
 
 
+def clean_code_of(form, model) -> str:
+    """A code names one course (or program) and its translations: unique except among pages
+    sharing the ``translation_key``. (Not a database constraint: the locale lives on Wagtail's
+    page table, and a translation copies the code.)"""
+    code = form.cleaned_data.get("code", "")
+    taken = model.objects.filter(code__iexact=code).exclude(
+        translation_key=form.instance.translation_key
+    )
+    if code and taken.exists():
+        raise ValidationError(_("Another page already uses this code."), code="unique")
+    return code
+
+
+class ProgramPageForm(WagtailAdminPageForm):
+    def clean_code(self):
+        return clean_code_of(self, ProgramPage)
+
+
 class ProgramPage(Page):
     """A curriculum (CTN, CMIIT): the courses it offers, and the instructors who author them."""
 
-    code = models.SlugField(_("code"), max_length=20, unique=True, help_text=_("e.g. CTN"))
+    # Unique per locale: a program's translation carries the same code (wagtail-localize).
+    code = models.SlugField(_("code"), max_length=20, help_text=_("e.g. CTN"))
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("code"), FieldPanel("intro")]
+    base_form_class = ProgramPageForm
     search_fields = Page.search_fields + [index.SearchField("intro")]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["courses.CoursePage"]
+
+    translatable_fields = [
+        TranslatableField("title"),
+        SynchronizedField("slug"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        SynchronizedField("code"),
+        TranslatableField("intro"),
+    ]
 
     class Meta:
         verbose_name = _("program")
@@ -221,6 +252,13 @@ class ProgramPage(Page):
         return context
 
 
+def default_locale_code() -> str:
+    """The language code of the default Locale (LANGUAGE_CODE), without a query."""
+    from wagtail.coreutils import get_supported_content_language_variant
+
+    return get_supported_content_language_variant(settings.LANGUAGE_CODE)
+
+
 class CoursePageQuerySet(PageQuerySet):
     def with_card_data(self):
         """What a course card shows (credits and their types), in one extra query."""
@@ -231,6 +269,10 @@ class CoursePageQuerySet(PageQuerySet):
     def with_audience(self, profession: str):
         return self.filter(audience__contains=f",{profession},")
 
+    def in_default_locale(self):
+        """The source pages (default locale): a translation is the same course, listed once."""
+        return self.filter(locale__language_code=default_locale_code())
+
     def current_editions(self):
         """Leave out every course a live newer edition replaces: the catalog lists only those."""
         return self.exclude(next_editions__live=True)
@@ -240,6 +282,9 @@ CoursePageManager = PageManager.from_queryset(CoursePageQuerySet)
 
 
 class CoursePageForm(WagtailAdminPageForm):
+    def clean_code(self):
+        return clean_code_of(self, CoursePage)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # An instructor picks prerequisites among their own programs' courses and sees no other
@@ -339,7 +384,7 @@ class CoursePage(NoEmptyRevisionMixin, Page):
     """A course: overview, credits, rules of the post-test and certificate; modules as children."""
 
     code = models.CharField(
-        _("course code"), max_length=20, unique=True, help_text=_("e.g. CTN-101")
+        _("course code"), max_length=20, help_text=_("e.g. CTN-101")
     )
     summary = models.TextField(
         _("summary"),
@@ -566,6 +611,28 @@ class CoursePage(NoEmptyRevisionMixin, Page):
     base_form_class = CoursePageForm
 
     objects = CoursePageManager()
+
+    # A translation is the same course (same code, credits, rules): only its text is translated.
+    # Learners' records always point at the default-locale page (courses.selectors.source_page).
+    translatable_fields = [
+        TranslatableField("title"),
+        SynchronizedField("slug"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        SynchronizedField("code"),
+        TranslatableField("summary"),
+        TranslatableField("objectives"),
+        TranslatableField("faculty"),
+        TranslatableField("commercial_support"),
+        *(
+            SynchronizedField(name)
+            for name in (
+                "level", "estimated_minutes", "release_date", "last_review_date",
+                "termination_date", "pass_mark", "attempt_limit", "certificate_validity_months",
+                "is_gcp", "course_version", "ich_e6_revision", "enrollment_open", "audience",
+            )
+        ),
+    ]  # fmt: skip
 
     class Meta:
         verbose_name = _("course")
@@ -915,6 +982,20 @@ class ModulePage(NoEmptyRevisionMixin, Page):
     admin_live_status_template = "courses/admin/module_live_status_tag.html"
     base_form_class = ModulePageForm
 
+    # Prompts, options and explanations are translated; which options are correct, the quiz kind
+    # and the minutes stay the source's (the StreamField's block ids are kept, so answers match).
+    translatable_fields = [
+        TranslatableField("title"),
+        SynchronizedField("slug"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        TranslatableField("body"),
+        TranslatableField("questions"),
+        SynchronizedField("estimated_minutes"),
+        SynchronizedField("quiz_kind"),
+        SynchronizedField("retired"),
+    ]
+
     class Meta:
         verbose_name = _("module")
 
@@ -996,3 +1077,41 @@ class ModulePage(NoEmptyRevisionMixin, Page):
             request, self, course=course, modules=siblings, access=access
         )
         return context
+
+
+# --- Translations (wagtail-localize) -----------------------------------------------------------
+
+
+def in_default_language() -> bool:
+    """Whether the active language is the default one (English pages, no URL prefix)."""
+    from django.utils import translation
+
+    return (translation.get_language() or settings.LANGUAGE_CODE).lower() in {
+        settings.LANGUAGE_CODE.lower(),
+        default_locale_code().lower(),
+    }
+
+
+def source_page(page):
+    """The default-locale page a translation was made from (the page itself when it is one).
+
+    A translated course is the same course: enrollments, progress, attempts and certificates are
+    recorded against the source page, found through the shared ``translation_key``.
+    """
+    source = (
+        type(page)
+        .objects.filter(
+            translation_key=page.translation_key, locale__language_code=default_locale_code()
+        )
+        .first()
+    )
+    return source or page
+
+
+def localized_page(page):
+    """The live translation of ``page`` in the active language, or ``page`` itself.
+
+    No query while the active language is the default one."""
+    if page is None or in_default_language():
+        return page
+    return page.localized

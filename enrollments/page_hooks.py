@@ -10,7 +10,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from courses.extension_points import AccessGrant, Fragment, ModuleAccess, PageAdditions
-from courses.models import CoursePage, ModulePage, is_learner_preview
+from courses.models import (
+    CoursePage,
+    ModulePage,
+    in_default_language,
+    is_learner_preview,
+    source_page,
+)
 from enrollments import preview, selectors
 from enrollments.models import Enrollment, EnrollmentStatus
 from enrollments.services import enrollment_blockers
@@ -21,8 +27,10 @@ PANEL = "enrollments/course_panel.html"
 def _enrollment(request: HttpRequest, course: CoursePage) -> Enrollment | None:
     if not request.user.is_authenticated:
         return None
+    # Through the translation key: on a translated course page the learner's enrollment (always
+    # on the source page) is found by the same single query.
     return (
-        Enrollment.objects.filter(user=request.user, course_id=course.pk)
+        Enrollment.objects.filter(user=request.user, course__translation_key=course.translation_key)
         .select_related("course")
         .first()
     )
@@ -55,8 +63,14 @@ def course_page(
             done_modules=frozenset(progress.done_ids),
         )
     if request.user.is_authenticated:
-        context["enroll_blockers"] = enrollment_blockers(user=request.user, course=course)
+        context["enroll_blockers"] = enrollment_blockers(
+            user=request.user, course=_source(course)
+        )
     return PageAdditions(panel=Fragment(PANEL, context))
+
+
+def _source(course: CoursePage) -> CoursePage:
+    return course if in_default_language() else source_page(course)
 
 
 def module_page(
@@ -81,7 +95,9 @@ def module_page(
     if enrollment is None:
         context: dict[str, Any] = {"enrollment": None}
         if request.user.is_authenticated:
-            context["enroll_blockers"] = enrollment_blockers(user=request.user, course=course)
+            context["enroll_blockers"] = enrollment_blockers(
+                user=request.user, course=_source(course)
+            )
         return PageAdditions(panel=Fragment(PANEL, context))
     progress = selectors.course_progress(enrollment, list(modules))
     context = {

@@ -137,10 +137,24 @@ def course_modules(course: CoursePage) -> PageQuerySet:
 
 
 def _module_of(enrollment: Enrollment, module_id: int) -> ModulePage:
+    """The course's (source) module ``module_id`` names: itself, or the one it translates."""
     module = course_modules(enrollment.course).filter(pk=module_id).first()
+    if module is None:
+        # A translated module page (e.g. the Spanish course's) stands for its source module.
+        key = ModulePage.objects.filter(pk=module_id).values_list("translation_key", flat=True)
+        module = course_modules(enrollment.course).filter(translation_key__in=key).first()
     if module is None:
         raise ModuleNotInCourse(_("That module is not part of this course."))
     return module
+
+
+def _shown_module(module: ModulePage, module_id: int) -> ModulePage:
+    """The module page the learner answered: a translation grades with its own text (same
+    question ids and correct options, synchronised from the source)."""
+    if module.pk == module_id:
+        return module
+    shown = ModulePage.objects.live().filter(pk=module_id).first()
+    return shown or module
 
 
 def _done_modules(enrollment: Enrollment) -> QuerySet[ModuleProgress]:
@@ -292,8 +306,9 @@ def submit_quiz(
         raise AttemptLimitReached(
             _("You have used all %(limit)d attempts at this post-test.") % {"limit": limit}
         )
-    cleaned = _clean_answers(module, answers)
-    graded = grade(module, cleaned)
+    shown = _shown_module(module, module_id)
+    cleaned = _clean_answers(shown, answers)
+    graded = grade(shown, cleaned)
     correct = sum(1 for question in graded if question.is_correct)
     score = percent_correct(graded)
     passed = score >= enrollment.course.pass_mark
