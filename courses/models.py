@@ -36,7 +36,7 @@ from home.blocks import LessonStreamBlock
 # What a list of modules shows (title, link, minutes, quiz badge): no lesson or quiz content.
 MODULE_LISTING_FIELDS = (
     "id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "quiz_kind",
-    "locale_id", "live", "content_type_id",
+    "locale_id", "live", "content_type_id", "translation_key",
 )  # fmt: skip
 MAX_ENDURING_YEARS = 3  # ACCME: an enduring activity terminates at most 3 years after release
 CREDIT_STEP = Decimal("0.25")
