@@ -236,15 +236,19 @@ class ProgramPage(Page):
         verbose_name = _("program")
 
     def get_courses(self):
-        return (
+        """The program's courses; on a translated program, the source program's courses, each in
+        the active language where it is translated."""
+        program = self if in_default_language() else source_page(self)
+        courses = (
             CoursePage.objects.live()
             .public()
             .current_editions()
-            .child_of(self)
+            .child_of(program)
             .defer_streamfields()
             .with_card_data()
             .order_by("path")
         )
+        return courses if program is self else localize_pages(list(courses))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -1115,3 +1119,23 @@ def localized_page(page):
     if page is None or in_default_language():
         return page
     return page.localized
+
+
+def localize_pages(pages: list) -> list:
+    """``pages`` (default-locale pages) with each one that has a live translation in the active
+    language replaced by it: one query, none in the default language."""
+    if in_default_language() or not pages:
+        return pages
+    from django.utils import translation
+
+    model = type(pages[0])
+    translated = {
+        page.translation_key: page
+        for page in model.objects.live()
+        .filter(
+            translation_key__in=[page.translation_key for page in pages],
+            locale__language_code=translation.get_language(),
+        )
+        .specific(defer=True)
+    }
+    return [translated.get(page.translation_key, page) for page in pages]

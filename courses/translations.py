@@ -68,8 +68,18 @@ def _translate_page(page: Page, locale: Locale, strings: dict[str, str]) -> Page
                 context_id=context_id,
                 defaults={"data": spanish, "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL},
             )
-    translation.save_target(publish=True)
-    return page.get_translation(locale)
+    # Saved as a draft revision, then published here and now: wagtail-localize's own publish waits
+    # for the transaction's commit and then saves a stale copy of the page (its tree counters).
+    translation.save_target(publish=False)
+    target = Page.objects.get(translation_key=page.translation_key, locale=locale)
+    # Repairs a child count an earlier load left wrong (counted by path: treebeard's own count
+    # trusts numchild).
+    target.numchild = Page.objects.filter(
+        path__startswith=target.path, depth=target.depth + 1
+    ).count()
+    Page.objects.filter(pk=target.pk).update(numchild=target.numchild)
+    target.get_latest_revision().publish()
+    return target
 
 
 @transaction.atomic
