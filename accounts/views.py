@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import LogoutView as DjangoLogoutView
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -74,6 +75,13 @@ class AdminLogoutView(WagtailLogoutView):
 def set_language_view(request):
     """Django's ``set_language`` (cookie, then back to ``next`` in the new language); a signed-in
     person's choice is also stored on their account, for their mails and certificates."""
+    # Django finds the page in the new language by resolving ``next`` in the current one: a
+    # Spanish address (/es/...) is first taken back to its unprefixed English form.
+    target = request.POST.get("next", "")
+    prefix = translation.get_language_from_path(target)
+    if prefix and prefix != settings.LANGUAGE_CODE:
+        request.POST = request.POST.copy()
+        request.POST["next"] = target.removeprefix(f"/{prefix}") or "/"
     response = set_language(request)
     code = request.POST.get("language", "")
     if request.user.is_authenticated and code in dict(settings.LANGUAGES):

@@ -83,22 +83,28 @@ def _translate_page(page: Page, locale: Locale, strings: dict[str, str]) -> Page
 
 
 @transaction.atomic
+def translate_course(course: CoursePage, *, language: str, strings: dict[str, str]) -> Page:
+    """Translate ``course`` (with its program and home page first, then its modules) into
+    ``language`` through wagtail-localize, with ``strings`` as the translations, and publish."""
+    locale, _created = Locale.objects.get_or_create(language_code=language)
+    for ancestor in course.get_ancestors().filter(depth__gt=1).specific():
+        _translate_page(ancestor, locale, strings)
+    translated = _translate_page(course.specific, locale, strings)
+    for module in ModulePage.objects.child_of(course).order_by("path").specific():
+        _normalise_streams(module)
+        _translate_page(module, locale, strings)
+    return translated
+
+
 def load_demo_translation(path: Path = SPANISH) -> list[str]:
     """Create (or refresh) the Spanish locale and the Spanish pages the fixture names."""
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
-    locale, _created = Locale.objects.get_or_create(language_code=data["language"])
     strings: dict[str, str] = {str(k).strip(): str(v).strip() for k, v in data["strings"].items()}
     done = []
     for code in data["courses"]:
         course = CoursePage.objects.in_default_locale().filter(code=code).first()
-        if course is None:
-            continue
-        for ancestor in course.get_ancestors().filter(depth__gt=1).specific():
-            _translate_page(ancestor, locale, strings)
-        _translate_page(course.specific, locale, strings)
-        for module in ModulePage.objects.child_of(course).order_by("path").specific():
-            _normalise_streams(module)
-            _translate_page(module, locale, strings)
-        done.append(f"{code} ({locale.language_code})")
+        if course is not None:
+            translate_course(course, language=data["language"], strings=strings)
+            done.append(f"{code} ({data['language']})")
     return done

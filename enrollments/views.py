@@ -121,7 +121,7 @@ def submit_quiz_view(request, enrollment_id, module_id):
     return redirect(
         "enrollments:attempt",
         enrollment_id=enrollment.pk,
-        module_id=module_id,
+        module_id=attempt.module_id,  # the source module: a translated page's attempt is its
         number=attempt.number,
     )
 
