@@ -1,6 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -3,8 +3,8 @@ import json
 from decimal import Decimal
 
 from django import forms
-from django.contrib import admin
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -387,9 +387,7 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
 class CoursePage(NoEmptyRevisionMixin, Page):
     """A course: overview, credits, rules of the post-test and certificate; modules as children."""
 
-    code = models.CharField(
-        _("course code"), max_length=20, help_text=_("e.g. CTN-101")
-    )
+    code = models.CharField(_("course code"), max_length=20, help_text=_("e.g. CTN-101"))
     summary = models.TextField(
         _("summary"),
         max_length=600,

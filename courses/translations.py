@@ -66,7 +66,10 @@ def _translate_page(page: Page, locale: Locale, strings: dict[str, str]) -> Page
                 translation_of=string,
                 locale=locale,
                 context_id=context_id,
-                defaults={"data": spanish, "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL},
+                defaults={
+                    "data": spanish,
+                    "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL,
+                },
             )
     # Saved as a draft revision, then published here and now: wagtail-localize's own publish waits
     # for the transaction's commit and then saves a stale copy of the page (its tree counters).

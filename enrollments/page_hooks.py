@@ -63,9 +63,7 @@ def course_page(
             done_modules=frozenset(progress.done_ids),
         )
     if request.user.is_authenticated:
-        context["enroll_blockers"] = enrollment_blockers(
-            user=request.user, course=_source(course)
-        )
+        context["enroll_blockers"] = enrollment_blockers(user=request.user, course=_source(course))
     return PageAdditions(panel=Fragment(PANEL, context))
 
 

@@ -64,7 +64,8 @@ def enroll_view(request, course_id):
     if created:
         messages.success(
             request,
-            _("You are enrolled in %(code)s %(title)s.") % {"code": shown.code, "title": shown.title},
+            _("You are enrolled in %(code)s %(title)s.")
+            % {"code": shown.code, "title": shown.title},
         )
     progress = selectors.course_progress(enrollment)
     target = localized_page(progress.next_module) or shown

@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_pages_version'),
+        ("accounts", "0003_pages_version"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(choices=[('en-us', 'English'), ('es', 'Español')], default='en-us', help_text='The language of the site, your mails and your certificates.', max_length=10, verbose_name='language'),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                choices=[("en-us", "English"), ("es", "Español")],
+                default="en-us",
+                help_text="The language of the site, your mails and your certificates.",
+                max_length=10,
+                verbose_name="language",
+            ),
         ),
     ]

@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0010_question_two_options_and_help'),
+        ("courses", "0010_question_two_options_and_help"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='coursepage',
-            name='code',
-            field=models.CharField(help_text='e.g. CTN-101', max_length=20, verbose_name='course code'),
+            model_name="coursepage",
+            name="code",
+            field=models.CharField(
+                help_text="e.g. CTN-101", max_length=20, verbose_name="course code"
+            ),
         ),
         migrations.AlterField(
-            model_name='programpage',
-            name='code',
-            field=models.SlugField(help_text='e.g. CTN', max_length=20, verbose_name='code'),
+            model_name="programpage",
+            name="code",
+            field=models.SlugField(help_text="e.g. CTN", max_length=20, verbose_name="code"),
         ),
     ]

@@ -12,7 +12,8 @@ SKIPPED = ("wagtailadmin/", "courses/admin/", "reports/", "certificates/admin/",
 
 _BLOCKTRANS = re.compile(r"{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}", re.S)
 _COMMENT = re.compile(
-    r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}|{%\s*block (?:body|main)_class\s*%}.*?{%\s*endblock[^%]*%}",
+    r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}"
+    r"|{%\s*block (?:body|main)_class\s*%}.*?{%\s*endblock[^%]*%}",
     re.S,
 )
 _TAG = re.compile(r"{%.*?%}|{{.*?}}", re.S)

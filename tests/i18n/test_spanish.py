@@ -50,7 +50,8 @@ def test_every_string_of_a_learner_template_has_its_spanish_and_the_mo_is_compil
         entry
         for entry in po
         if any(
-            path.startswith("templates/") and not path.removeprefix("templates/").startswith(SKIPPED)
+            path.startswith("templates/")
+            and not path.removeprefix("templates/").startswith(SKIPPED)
             for path, _line in entry.occurrences
         )
     ]
@@ -60,9 +61,7 @@ def test_every_string_of_a_learner_template_has_its_spanish_and_the_mo_is_compil
         stale = [
             e.msgid
             for e in learner
-            if not e.msgid_plural
-            and not e.msgctxt
-            and translation.gettext(e.msgid) != e.msgstr
+            if not e.msgid_plural and not e.msgctxt and translation.gettext(e.msgid) != e.msgstr
         ]
     assert stale == []  # locale/es/LC_MESSAGES/django.mo is compiled from the .po
 
@@ -79,7 +78,9 @@ def test_english_urls_stay_english_and_spanish_lives_under_es(client):
 @pytest.mark.django_db
 def test_the_header_switcher_is_a_plain_form_that_works_without_script(client):
     page = client.get("/catalog/").content.decode()
-    assert f'<form class="language-switcher" method="post" action="{reverse("set_language")}">' in page
+    assert (
+        f'<form class="language-switcher" method="post" action="{reverse("set_language")}">' in page
+    )
     assert '<label for="language-switcher-select">Language</label>' in page
     assert '<option value="es" lang="es">Español</option>' in page
     assert 'type="submit"' in page.split('class="language-switcher"')[1].split("</form>")[0]
@@ -233,9 +234,10 @@ def test_a_module_of_another_course_is_still_refused(spanish_course, client):
 
 
 def _pdf_text(certificate) -> str:
-    with certificate.files.first().file.open("rb") as handle, tempfile.NamedTemporaryFile(
-        suffix=".pdf"
-    ) as copy:
+    with (
+        certificate.files.first().file.open("rb") as handle,
+        tempfile.NamedTemporaryFile(suffix=".pdf") as copy,
+    ):
         copy.write(handle.read())
         copy.flush()
         return subprocess.run(
@@ -301,7 +303,10 @@ def test_the_demo_loads_ctn_101_in_spanish_with_its_post_test(client):
     english = CoursePage.objects.in_default_locale().get(code="CTN-101")
     spanish = _spanish(english)
     assert spanish.live
-    assert spanish.title == "Ética y Buenas Prácticas Clínicas (BPC) en la investigación con imagen molecular"
+    assert (
+        spanish.title
+        == "Ética y Buenas Prácticas Clínicas (BPC) en la investigación con imagen molecular"
+    )
     post_test = ModulePage.objects.child_of(english).get(quiz_kind="post_test")
     prueba = _spanish(post_test)
     assert prueba.title == "Examen final y evaluación"
@@ -312,7 +317,10 @@ def test_the_demo_loads_ctn_101_in_spanish_with_its_post_test(client):
         assert [o["correct"] for o in es.value["options"]] == [
             o["correct"] for o in en.value["options"]
         ]
-        assert all(a["text"] != b["text"] for a, b in zip(es.value["options"], en.value["options"]))
+        assert all(
+            a["text"] != b["text"]
+            for a, b in zip(es.value["options"], en.value["options"], strict=True)
+        )
         assert es.value["explanation"].source != en.value["explanation"].source
     page = client.get(spanish.url).content.decode()
     assert "Ética y Buenas Prácticas Clínicas" in page and "Inicie sesión para inscribirse" in page
