@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profession
-from courses.models import CreditType, Level, ProgramPage
+from courses.models import CreditType, Level, ProgramPage, default_locale_code
 
 
 class CatalogFilterForm(forms.Form):
@@ -22,7 +22,10 @@ class CatalogFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["program"].choices = [("", _("All programs"))] + [
             (program.code, program.title)
-            for program in ProgramPage.objects.live().only("code", "title").order_by("path")
+            for program in ProgramPage.objects.live()
+            .filter(locale__language_code=default_locale_code())
+            .only("code", "title")
+            .order_by("path")
         ]
         self.fields["credit_type"].choices = [("", _("Any credit"))] + [
             (credit.code, credit.name) for credit in CreditType.objects.all()
