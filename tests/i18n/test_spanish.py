@@ -326,3 +326,21 @@ def test_the_demo_loads_ctn_101_in_spanish_with_its_post_test(client):
     assert "Ética y Buenas Prácticas Clínicas" in page and "Inicie sesión para inscribirse" in page
     assert client.get("/es/").status_code == 200
     assert CoursePage.objects.in_default_locale().count() == CoursePage.objects.count() - 1
+
+
+@pytest.mark.django_db
+def test_public_pages_stay_cacheable_and_a_signed_in_switch_needs_its_token(settings):
+    from django.test import Client
+
+    settings.LMS_ANONYMOUS_PAGE_CACHE_SECONDS = 300
+    anonymous = Client()
+    first = anonymous.get("/catalog/")
+    assert settings.CSRF_COOKIE_NAME not in first.cookies  # the switcher adds no token
+    assert anonymous.get("/catalog/")["X-Page-Cache"] == "hit"
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(reverse("set_language"), {"language": "es"}).status_code == 302
+    user = factories.verified_user()
+    strict.force_login(user)
+    assert strict.post(reverse("set_language"), {"language": "es"}).status_code == 403
+    user.refresh_from_db()
+    assert user.language == "en-us"
