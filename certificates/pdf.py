@@ -81,7 +81,9 @@ def layout(certificate) -> dict:
 
 def certificate_language(certificate) -> str:
     """The learner's language (accounts.User.language): the certificate is printed in it."""
-    return certificate.enrollment.user.language or settings.LANGUAGE_CODE
+    enrollment = getattr(certificate, "enrollment", None) if certificate.enrollment_id else None
+    user = enrollment.user if enrollment is not None else None
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
 
 
 def localized_course_title(certificate) -> str:
@@ -89,7 +91,7 @@ def localized_course_title(certificate) -> str:
     translated course is the same course); otherwise the title the certificate recorded."""
     from courses.models import CoursePage, in_default_language
 
-    if in_default_language():
+    if in_default_language() or not certificate.enrollment_id:
         return certificate.course_title
     course = CoursePage.objects.filter(pk=certificate.enrollment.course_id).first()
     translated = course.localized if course is not None else None
