@@ -3,17 +3,33 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LRS_VENV := .venv-lrs
+LRS_STAMP := $(LRS_VENV)/.installed
 
-.PHONY: run test faults lint contracts format setup migrate demo bench load clean
+.PHONY: run test faults lint contracts format setup lrs migrate demo bench load clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+# package.json / package-lock.json: front-end libraries from the npm registry (the SCORM run-time),
+# installed into node_modules by `npm ci` and served as static files; never committed.
+$(STAMP): requirements.txt requirements-dev.txt package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 setup: $(STAMP)
 	mkdir -p var
+
+## make lrs: the learning record store the xAPI tests start (Ralph), in .venv-lrs: its own
+## virtual environment, since its dependencies clash with ours (requirements-lrs.txt).
+$(LRS_STAMP): requirements-lrs.txt
+	test -x $(LRS_VENV)/bin/python || $(PYTHON) -m venv $(LRS_VENV)
+	$(LRS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LRS_VENV)/bin/python -m pip install --quiet -r requirements-lrs.txt
+	$(LRS_VENV)/bin/ralph --version
+	touch $@
+
+lrs: $(LRS_STAMP)
 
 migrate: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -28,8 +44,9 @@ run: demo
 	@echo "Starting web (http://127.0.0.1:$${LMS_PORT:-8000}), Celery worker and Celery beat; Ctrl-C stops all three."
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
-## make test: ruff, the import contract, the type checker, then the whole pytest suite.
-test: lint contracts
+## make test: ruff, the import contract, the type checker, then the whole pytest suite (the
+## xAPI tests start the learning record store of .venv-lrs).
+test: lint contracts lrs
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=lms.settings.test >/dev/null
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
 
@@ -62,7 +79,8 @@ bench: setup
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/pages.py
 
-## make load: 200 learners for 3 minutes against the Procfile's processes scaled out (2 web,
-## 2 workers, 1 beat; production settings on PostgreSQL and Redis); bench/results/<date>-load.json.
+## make load: steps of 100, 200, 400 and 800 learners (60 s each) against the Procfile's processes
+## scaled out (2 web, 2 workers, 1 beat; production settings on PostgreSQL and Redis); the knee,
+## the page cache's hits, CPU by process; bench/results/<date>-load.json.
 load: setup
 	$(BIN)/python bench/load.py

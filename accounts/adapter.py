@@ -2,8 +2,29 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from wagtail import hooks
 
+from organizations import services as organizations
+from organizations.constants import INVITATION_SESSION_KEY
+
 # Apps above accounts say where a signed-in person should land (enrollments: My learning).
 LOGIN_REDIRECT_HOOK = "lms_login_redirect"
+
+
+def affiliate_new_user(request, user, form) -> None:
+    """A new account joins its organization: the invitation's (used up here), or the record the
+    typed name means (a new pending record when the registry has none)."""
+    invitation = getattr(form, "invitation", None)
+    if invitation is not None:
+        token = request.session.pop(INVITATION_SESSION_KEY, "")
+        try:
+            organizations.accept_invitation(token=token, user=user)
+            return
+        except organizations.InvitationError:  # used or withdrawn meanwhile: the typed name
+            pass
+    name = form.cleaned_data.get("organization")
+    if name:
+        organizations.affiliate(
+            user=user, organization=organizations.organization_for_name(name=name)
+        )
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,7 +37,10 @@ class AccountAdapter(DefaultAccountAdapter):
         for name in ("full_name", "profession", "organization"):
             if data.get(name):
                 setattr(user, name, data[name])
-        return super().save_user(request, user, form, commit=commit)
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            affiliate_new_user(request, user, form)
+        return user
 
     def get_login_redirect_url(self, request):
         """Without a ``next``: the first app hook's answer, else LOGIN_REDIRECT_URL."""

@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts"
-
-    def ready(self):
-        from accounts import receivers
-
-        receivers.connect()

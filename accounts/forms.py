@@ -1,10 +1,14 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import context as allauth_context
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profession
 from accounts.names import validate_printable_name
+from organizations.constants import INVITATION_SESSION_KEY
+from organizations.forms import OrganizationInput, organization_field
+from organizations.services import InvitationError, invitation_for_token, wrong_email_message
 
 PROFESSION_CHOICES = [("", _("Choose your profession")), *Profession.choices]
 
@@ -21,14 +25,39 @@ class SignupForm(AllauthSignupForm):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     profession = forms.ChoiceField(label=_("Profession"), choices=PROFESSION_CHOICES)
-    organization = forms.CharField(
-        label=_("Organization"),
-        max_length=200,
-        help_text=_("Your hospital, university, company or site."),
-        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
-    )
+    organization = organization_field()
 
     field_order = ["full_name", "email", "profession", "organization", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Arrived by a coordinator's invitation: its organization is preset and locked (a
+        # disabled field ignores whatever is posted), and the invited address is filled in.
+        self.invitation = self._invitation()
+        if self.invitation is not None:
+            field = self.fields["organization"]
+            field.initial = self.invitation.organization.name
+            field.disabled = True
+            field.help_text = _("You were invited to join this organization.")
+            self.fields["email"].initial = self.invitation.email
+
+    @staticmethod
+    def _invitation():
+        request = allauth_context.request
+        token = request.session.get(INVITATION_SESSION_KEY) if request is not None else None
+        if not token:
+            return None
+        try:
+            return invitation_for_token(token)
+        except InvitationError:
+            return None
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        if self.invitation is not None and email and email.lower() != self.invitation.email:
+            self.add_error("email", wrong_email_message(self.invitation))
+        return cleaned
 
     def clean_full_name(self):
         name = self.cleaned_data["full_name"]
@@ -49,8 +78,12 @@ class ProfileForm(forms.ModelForm):
             "arrt_id",
             "nmtcb_id",
             "language",
+            "receives_announcements",
         ]
-        labels = {"certificate_name": _("Name as printed on certificates")}
+        labels = {
+            "certificate_name": _("Name as printed on certificates"),
+            "receives_announcements": _("Send me my courses' announcements by email"),
+        }
         help_texts = {
             "certificate_name": _(
                 "Printed on your certificates and transcript exactly as written here, including "
@@ -62,7 +95,7 @@ class ProfileForm(forms.ModelForm):
         }
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "organization": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "organization": OrganizationInput(),
             "arrt_id": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "nmtcb_id": forms.TextInput(attrs={"autocomplete": "off"}),
         }
@@ -73,6 +106,7 @@ class ProfileForm(forms.ModelForm):
         for name in ("full_name", "profession", "organization"):
             self.fields[name].required = True
         self.fields["profession"].choices = PROFESSION_CHOICES
+        self.fields["organization"].help_text = organization_field().help_text
         # Left out (an older form, a script): the language stays as it was.
         self.fields["language"].required = False
 

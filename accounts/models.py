@@ -84,11 +84,14 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
         help_text=_("The language of the site, your mails and your certificates."),
     )
-
-    # Bumped in the same transaction as any change to what this person's pages show: part of the
-    # key of their cached pages (infrastructure.caching), read with the user row every request
-    # already loads.
-    pages_version = models.PositiveBigIntegerField(default=0, editable=False)
+    receives_announcements = models.BooleanField(
+        _("course announcements"),
+        default=True,
+        help_text=_(
+            "Receive the messages instructors send to the learners of your courses. "
+            "Certificate and account mails are always sent."
+        ),
+    )
 
     objects = UserManager()
 
@@ -101,22 +104,6 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.email
-
-    def save(self, *args, **kwargs):
-        # Never write back a pages_version read earlier: only
-        # infrastructure.caching.bump_user moves it.
-        if not (self._state.adding or args or kwargs.get("force_insert")) and (
-            kwargs.get("update_fields") is None
-        ):
-            skipped = {"pages_version", *self.get_deferred_fields()}
-            kwargs["update_fields"] = [
-                field.name
-                for field in self._meta.concrete_fields
-                if not field.primary_key
-                and field.attname not in skipped
-                and field.name not in skipped
-            ]
-        super().save(*args, **kwargs)
 
     def get_full_name(self):
         return self.full_name or f"{self.first_name} {self.last_name}".strip() or self.email

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import LogoutView as DjangoLogoutView
+from django.db import transaction
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse_lazy
 from django.utils import translation
@@ -17,6 +18,8 @@ from django.views.i18n import set_language
 from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
 from accounts.forms import ProfileForm
+from organizations import selectors as organization_selectors
+from organizations import services as organizations
 
 
 class ProfileView(LoginRequiredMixin, UpdateView):
@@ -34,6 +37,7 @@ class ProfileView(LoginRequiredMixin, UpdateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["totp_active"] = is_mfa_enabled(self.request.user, [Authenticator.Type.TOTP])
+        context["membership"] = organization_selectors.membership_of(self.request.user.pk)
         return context
 
     def get_success_url(self):
@@ -45,8 +49,16 @@ class ProfileView(LoginRequiredMixin, UpdateView):
             return target
         return super().get_success_url()
 
+    @transaction.atomic
     def form_valid(self, form):
         response = super().form_valid(form)
+        # The typed or chosen name means a record of the registry (a new pending one if none).
+        organizations.affiliate(
+            user=self.object,
+            organization=organizations.organization_for_name(
+                name=form.cleaned_data["organization"]
+            ),
+        )
         messages.success(self.request, _("Your profile has been saved."))
         return response
 

@@ -1,19 +1,24 @@
 """The load scenario: learners finishing courses against two web and two worker processes.
 
-Run with ``make load``. It resets its own PostgreSQL database (``lms_load``), migrates with the
-Procfile's ``release`` command, loads the demo curriculum, creates the learner accounts (one
-Argon2 hash, shared), then starts the Procfile's processes with production settings: two ``web``
-(gunicorn, each its own port), two ``worker`` (Celery) and one ``beat``, on PostgreSQL and Redis.
-Locust (bench/locustfile.py) runs headless: 200 learners for 3 minutes, half on each web process;
-then learners finish the course in hand. The workers drain and the database is checked: every
-completed enrollment has exactly one certificate, issued, with one PDF whose hash matches, one
-"issued" event and one mail. Writes ``bench/results/<date>-load.json`` (with where the machine's
-CPU went: web, workers, PostgreSQL, locust, everything else); exits non-zero on any failed
-request, duplicate, missing or unissued certificate, or a web process or worker that did nothing.
-Every process it starts is stopped at the end, on Ctrl-C too. Logs: var/load/logs/.
+Run with ``make load``. Steps of 100, 200, 400 and 800 learners (``LOAD_STEPS``), each a run of its
+own: it resets its PostgreSQL database (``lms_load``), migrates with the Procfile's ``release``
+command, loads the demo curriculum, creates the step's learner accounts (one Argon2 hash, shared),
+then starts the Procfile's processes with production settings: two ``web`` (gunicorn, each its own
+port), two ``worker`` (Celery) and one ``beat``, on PostgreSQL and Redis. Locust
+(bench/locustfile.py) runs headless: the step's learners arrive over 20 s and work for
+``LOAD_SECONDS`` (60), half on each web process; then learners finish the course in hand (up to
+``LOAD_STOP_TIMEOUT``, 90 s). The workers drain and the database is checked: every completed
+enrollment has exactly one certificate, issued, with one PDF whose hash matches, one "issued"
+event and one mail. Each step reports requests/s, p50/p95/p99, errors, where the machine's CPU
+went (web, workers, PostgreSQL, locust, everything else), the page cache's hits and misses (the
+``X-Page-Cache`` header of every page the learners fetch) and the certificates; the knee is the
+most learners served with p95 under 1 s and no error. Writes ``bench/results/<date>-load.json``;
+exits non-zero on a duplicate, missing or unissued certificate, or a web process or worker that
+did nothing (failed requests past the knee are reported, not fatal). Every process it starts is
+stopped at the end, on Ctrl-C too. Logs (of the last step): var/load/logs/.
 
-Environment: LOAD_USERS (200), LOAD_SECONDS (180), LOAD_SPAWN_RATE (5 per second),
-LOAD_STOP_TIMEOUT (300 s to finish the course in hand), LOAD_COHORT (50), LOAD_WEB (2),
+Environment: LOAD_STEPS (100,200,400,800), LOAD_SECONDS (60), LOAD_SPAWN_RATE (the step's learners
+over 20 s), LOAD_STOP_TIMEOUT (90 s to finish the course in hand), LOAD_COHORT (50), LOAD_WEB (2),
 LOAD_WORKERS (2), WEB_CONCURRENCY and CELERY_CONCURRENCY (the Procfile's, 2 each), LOAD_PORT
 (8811: the first web process; the next ones follow), LOAD_DATABASE_URL, LOAD_REDIS_URL,
 LOAD_DRAIN_TIMEOUT (600 s). The locustfile reads LOAD_WAIT_MIN and LOAD_WAIT_MAX (1-5 s of think
@@ -42,10 +47,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 VAR = ROOT / "var" / "load"
 LOGS = VAR / "logs"
-USERS = int(os.environ.get("LOAD_USERS", "200"))
-SECONDS = int(os.environ.get("LOAD_SECONDS", "180"))
-SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", "5"))
-STOP_TIMEOUT = int(os.environ.get("LOAD_STOP_TIMEOUT", "300"))
+DEFAULT_STEPS = [100, 200, 400, 800]
+STEPS = [int(n) for n in os.environ["LOAD_STEPS"].split(",")] if os.environ.get(
+    "LOAD_STEPS") else DEFAULT_STEPS  # fmt: skip
+USERS = STEPS[0]
+SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+# Learners arrive over RAMP seconds at each step (or at LOAD_SPAWN_RATE a second).
+RAMP = 20
+SPAWN_RATE_SET = os.environ.get("LOAD_SPAWN_RATE")
+STOP_TIMEOUT = int(os.environ.get("LOAD_STOP_TIMEOUT", "90"))
 COHORT = int(os.environ.get("LOAD_COHORT", "50"))
 WEB = int(os.environ.get("LOAD_WEB", "2"))
 WORKERS = int(os.environ.get("LOAD_WORKERS", "2"))
@@ -131,7 +141,15 @@ def seed() -> dict:
     from courses.demo import load_demo_curriculum
     from courses.models import CoursePage, ModulePage, QuizKind
 
-    load_demo_curriculum(log=lambda *_: None)
+    if not CoursePage.objects.exists():  # once: the steps share the curriculum
+        load_demo_curriculum(log=lambda *_: None)
+    # A step starts with none of the previous step's learners, nor their records (certificates
+    # protect their enrollments: emptied together first).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE enrollments_enrollment CASCADE")
+    User.objects.filter(email__endswith="@load.example").delete()
     hashed = make_password(PASSWORD)  # Argon2 in production: slow, so once for everyone
     professions = [choice for choice, _ in Profession.choices]
     users = User.objects.bulk_create(
@@ -576,16 +594,21 @@ def verdict(result: dict) -> list[str]:
 # --- The run -------------------------------------------------------------------------------------
 
 
-def main() -> int:
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+def run_scenario(users: int, *, first: bool) -> tuple[dict, list[str]]:
+    """One step: ``users`` fresh learners for SECONDS, the drain, the checks (the first step
+    creates the database and the curriculum the others reuse)."""
+    global USERS, SPAWN_RATE
+    USERS = users
+    SPAWN_RATE = float(SPAWN_RATE_SET) if SPAWN_RATE_SET else max(5.0, users / RAMP)
     commands = procfile()
     for directory in ("private", "media", "mail", "logs"):
         shutil.rmtree(VAR / directory, ignore_errors=True)
     LOGS.mkdir(parents=True, exist_ok=True)
-    log(f"resetting {DATABASE_URL.rsplit('/', 1)[1]}, migrating (Procfile release)")
-    reset_database()
+    if first:
+        log(f"resetting {DATABASE_URL.rsplit('/', 1)[1]}, migrating (Procfile release)")
+        reset_database()
+        run_release(commands)
     reset_redis()
-    run_release(commands)
     data = seed()
     (VAR / "data.json").write_text(json.dumps(data))
     log(f"{len(data['accounts'])} learners, {len(data['courses'])} courses; starting {WEB} web, "
@@ -637,6 +660,9 @@ def main() -> int:
         cohort = cohort_completions(journeys_released=read_journeys().get("cohort_released_with"))
     finally:
         processes.stop()
+        from django.db import connections
+
+        connections.close_all()  # the next step may drop the database
     rows, overall, failures = read_locust_stats(prefix)
     journeys = read_journeys()
     latencies = journeys.pop("certificate_latency_s", [])
@@ -677,18 +703,85 @@ def main() -> int:
         "journeys": journeys,
         "processes": server_side([name for name, _, _ in processes.started if name != "locust"]),
     }
-    # The scenario's figures go with the code; a trial with other numbers stays under var/load/.
-    if (USERS, SECONDS, WEB, WORKERS) == (200, 180, 2, 2):
-        out = ROOT / "bench" / "results" / f"{result['date']}-load.json"
-    else:
-        out = VAR / f"{result['date']}-load-{USERS}u-{SECONDS}s-{WEB}web-{WORKERS}workers.json"
-    out.write_text(json.dumps(result, indent=2) + "\n")
     print_table(result)
-    print(f"  written to {out.relative_to(ROOT)}; logs in {LOGS.relative_to(ROOT)}/")
     problems = verdict(result)
     for problem in problems:
         print(f"  PROBLEM: {problem}")
-    print("  OK: no failed request, one certificate per completion" if not problems else "")
+    return result, problems
+
+
+def step_summary(result: dict, problems: list[str]) -> dict:
+    overall, journeys, cpu = result["overall"], result["journeys"], result["cpu"]
+    looked = journeys.get("page_gets", 0)
+    return {
+        "learners": result["run"]["users"],
+        "requests": overall["requests"],
+        "rps": overall["rps"],
+        "p50_ms": overall["p50_ms"],
+        "p95_ms": overall["p95_ms"],
+        "p99_ms": overall["p99_ms"],
+        "errors": overall["failures"],
+        "problems": problems,
+        "cpu_s": {k: v for k, v in cpu.items() if k.endswith("_s") and k != "wall_s"},
+        "cpu_wall_s": cpu["wall_s"],
+        "page_cache": {
+            "hits": journeys.get("page_cache_hits", 0),
+            "stored_misses": journeys.get("page_cache_misses", 0),
+            "page_gets": looked,
+            "hit_rate": round(journeys.get("page_cache_hits", 0) / looked, 3) if looked else None,
+        },
+        "certificates_duplicated": result["certificates"]["duplicate_certificates"],
+        "completed_without_certificate": result["certificates"]["completed_without_certificate"],
+        "courses_completed": result["certificates"]["completed_enrollments"],
+    }
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    steps, results, problems = [], [], []
+    for users in STEPS:
+        log(f"=== step: {users} learners for {SECONDS} s ===")
+        result, step_problems = run_scenario(users, first=not steps)
+        results.append(result)
+        steps.append(step_summary(result, step_problems))
+        # Failed requests mark the step past the knee; anything else is a fault.
+        problems += [f"{users} learners: {p}" for p in step_problems
+                     if not p.endswith("failed requests")
+                     and not p.startswith("locust exited")]  # fmt: skip
+    served = [s["learners"] for s in steps if s["p95_ms"] is not None and s["p95_ms"] < 1000
+              and not s["errors"] and not s["problems"]]  # fmt: skip
+    summary = {
+        "date": date.today().isoformat(),
+        "seconds_per_step": SECONDS,
+        "stop_timeout_s": STOP_TIMEOUT,
+        "knee_learners": max(served) if served else 0,
+        "steps": steps,
+        "runs": results,
+    }
+    default = (STEPS, SECONDS, WEB, WORKERS) == (DEFAULT_STEPS, 60, 2, 2)
+    name = (
+        f"{summary['date']}-load.json"
+        if default
+        else (f"{summary['date']}-load-{'-'.join(map(str, STEPS))}u-{SECONDS}s-{WEB}web.json")
+    )
+    out = (ROOT / "bench" / "results" if default else VAR) / name
+    out.write_text(json.dumps(summary, indent=2) + "\n")
+    print(f"\nCapacity steps ({SECONDS} s each, then the courses in hand up to {STOP_TIMEOUT} s)")
+    print(
+        f"  {'learners':>8}{'req/s':>8}{'p50':>7}{'p95':>7}{'p99':>7}{'errors':>7}"
+        f"{'hit rate':>9}{'dup certs':>10}  CPU s (web/workers/postgres/locust/else)"
+    )
+    for step in steps:
+        cpu = step["cpu_s"]
+        print(f"  {step['learners']:>8}{step['rps']:>8}{step['p50_ms']!s:>7}{step['p95_ms']!s:>7}"
+              f"{step['p99_ms']!s:>7}{step['errors']:>7}{step['page_cache']['hit_rate']!s:>9}"
+              f"{step['certificates_duplicated']:>10}  {cpu['web_s']}/{cpu['workers_s']}/"
+              f"{cpu['postgres_s']}/{cpu['locust_s']}/{cpu['everything_else_s']}")  # fmt: skip
+    print(f"  knee (most learners with p95 < 1 s and no errors): {summary['knee_learners']}")
+    print(f"  written to {out.relative_to(ROOT)}; logs of the last step in "
+          f"{LOGS.relative_to(ROOT)}/")  # fmt: skip
+    for problem in problems:
+        print(f"  PROBLEM: {problem}")
     return 1 if problems else 0
 
 

@@ -92,6 +92,10 @@ JOURNEYS = {
     "journeys_abandoned": 0,
     "cohort_sent_at": [],
     "certificate_latency_s": [],
+    # The page caches, as the X-Page-Cache header tells: served from it, rendered and stored.
+    "page_gets": 0,
+    "page_cache_hits": 0,
+    "page_cache_misses": 0,
 }
 
 
@@ -149,6 +153,13 @@ class Learner(HttpUser):
 
     def _check(self, response, path, expect, contains):
         self.keep_cookies()
+        if response.request.method == "GET" and response.status_code == 200:
+            JOURNEYS["page_gets"] += 1
+            state = response.headers.get("X-Page-Cache")
+            if state == "hit":
+                JOURNEYS["page_cache_hits"] += 1
+            elif state == "miss":
+                JOURNEYS["page_cache_misses"] += 1
         if response.status_code not in expect:
             response.failure(f"{response.status_code} for {path} (expected {expect})")
             raise JourneyFailed(path)

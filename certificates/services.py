@@ -38,12 +38,13 @@ from certificates.models import (
     RevisionNotice,
 )
 from certificates.pdf import RenderError, render_certificate_pdf
+from certificates.signals import certificate_issued
 from courses.models import CoursePage, localized_page
 from courses.selectors import edition_families, revision_key
 from enrollments import services as enrollment_services
 from enrollments.models import Enrollment, EnrollmentStatus
 from home.models import SiteSettings
-from infrastructure.caching import bump_user, bump_version
+from infrastructure.caching import bump_version
 from infrastructure.tasks import PartialFailure
 
 logger = logging.getLogger(__name__)
@@ -262,7 +263,6 @@ def issue_certificate(*, certificate_id: int) -> Certificate:
             Certificate.objects.filter(pk=certificate.pk).update(
                 status=CertificateStatus.ERROR, last_error=str(error)[:2000]
             )
-            bump_user(certificate.enrollment.user_id)
             CertificateEvent.objects.create(
                 certificate=certificate, action="error", note=str(error)[:2000]
             )
@@ -275,6 +275,7 @@ def issue_certificate(*, certificate_id: int) -> Certificate:
         certificate.last_error = ""
         certificate.save()
         CertificateEvent.objects.create(certificate=certificate, action="issued")
+        certificate_issued.send(sender=Certificate, certificate=certificate)
         renew_by_refresher(certificate=certificate)
     send_issued_email(certificate_id=certificate.pk)
     return certificate
@@ -491,7 +492,6 @@ def record_board_certification(
             )
     except IntegrityError as error:
         raise CertificateError("You have already recorded this board.") from error
-    bump_user(user.pk)
     return certification
 
 
@@ -501,7 +501,6 @@ def remove_board_certification(*, user: User, certification_id: int) -> None:
     deleted, _ = BoardCertification.objects.filter(pk=certification_id, user=user).delete()
     if not deleted:
         raise CertificateError("No such certification.")
-    bump_user(user.pk)
 
 
 def _claim_reminder(reminder_id: int) -> bool:
@@ -651,7 +650,6 @@ def _send_revision_notice(
     if not claimed:
         return 0
     user = certificate.enrollment.user
-    bump_user(user.pk)
     with translation.override(user.language):
         shown = localized_page(course)
         context = {

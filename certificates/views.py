@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from certificates import codes, page_hooks, selectors, services
 from certificates.forms import BoardCertificationForm, VerifyCodeForm, VerifyPdfForm
 from certificates.models import Certificate, CertificateStatus, PublicState
-from certificates.ratelimit import allow
 from courses.extension_points import certificate_links
 from enrollments.models import Enrollment
+from infrastructure.ratelimit import allow
 from infrastructure.spreadsheets import csv_writer
 
 # A code as stored (new and older codes both fit): a cheap guard before a look-up by exact code.

@@ -1,7 +1,11 @@
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from accounts.models import Profession
+from courses import scorm
 from courses.models import CreditType, Level, ProgramPage, default_locale_code
 
 
@@ -71,3 +75,59 @@ class NewEditionForm(forms.Form):
         required=False,
         help_text=_("The edition's web address in the program; left empty, made from the code."),
     )
+
+
+class ScormPackageForm(WagtailAdminModelForm):
+    """Upload a SCORM package: every check runs in ``clean``; only a valid package is stored."""
+
+    package = forms.FileField(
+        label=_("Package (zip)"),
+        required=False,
+        help_text=_(
+            "A SCORM 1.2 or SCORM 2004 zip with imsmanifest.xml at its root. A package is never "
+            "replaced: upload a new one and choose it on the module."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepared: scorm.PreparedPackage | None = None
+        if self.instance.pk is None:
+            self.fields["package"].required = True
+            self.fields["title"].required = False  # the manifest's title when left empty
+        else:
+            self.fields["package"].disabled = True
+        limit = settings.SCORM_MAX_UPLOAD_BYTES // (1024 * 1024)
+        self.fields["package"].help_text = f"{self.fields['package'].help_text} " + str(
+            _("At most %(limit)d MB.") % {"limit": limit}
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("package")
+        if self.instance.pk is None and upload:
+            try:
+                self.prepared = scorm.prepare_package(upload, size=upload.size)
+            except ValidationError as error:
+                self.add_error("package", error)
+                return cleaned
+            if not cleaned.get("title"):
+                cleaned["title"] = self.prepared.info.title or upload.name
+        return cleaned
+
+    def save(self, commit=True):
+        package = super().save(commit=False)
+        if self.prepared is not None:
+            info = self.prepared.info
+            package.version = info.version
+            package.edition = info.edition[:100]
+            package.launch_path = info.launch_path
+            package.file_count = info.file_count
+            package.total_bytes = info.total_bytes
+            if self.for_user is not None and self.for_user.is_authenticated:
+                package.uploaded_by = self.for_user
+            package.storage_key = self.prepared.store()
+            self.prepared = None
+        if commit:
+            package.save()
+        return package

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -30,13 +30,15 @@ from courses import extension_points
 from courses.blocks import QuizStreamBlock
 from courses.fields import ChoiceListField, ChoiceListPanel
 from courses.permissions import permitted_page_paths, within
+from courses.scorm import delete_package_files
 from courses.statements import fill_statement, validate_statement
 from home.blocks import LessonStreamBlock
+from infrastructure import render_cache
 
 # What a list of modules shows (title, link, minutes, quiz badge): no lesson or quiz content.
 MODULE_LISTING_FIELDS = (
     "id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "quiz_kind",
-    "locale_id", "live", "content_type_id", "translation_key",
+    "locale_id", "live", "content_type_id", "translation_key", "scorm_package",
 )  # fmt: skip
 MAX_ENDURING_YEARS = 3  # ACCME: an enduring activity terminates at most 3 years after release
 CREDIT_STEP = Decimal("0.25")
@@ -210,7 +212,7 @@ class ProgramPageForm(WagtailAdminPageForm):
         return clean_code_of(self, ProgramPage)
 
 
-class ProgramPage(Page):
+class ProgramPage(render_cache.SharedRenderMixin, Page):
     """A curriculum (CTN, CMIIT): the courses it offers, and the instructors who author them."""
 
     # Unique per locale: a program's translation carries the same code (wagtail-localize).
@@ -384,7 +386,7 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-class CoursePage(NoEmptyRevisionMixin, Page):
+class CoursePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
     """A course: overview, credits, rules of the post-test and certificate; modules as children."""
 
     code = models.CharField(_("course code"), max_length=20, help_text=_("e.g. CTN-101"))
@@ -656,6 +658,23 @@ class CoursePage(NoEmptyRevisionMixin, Page):
             .order_by("path")
         )
 
+    def get_outline(self) -> list["ModulePage"]:
+        """The live modules as listed (no lesson content), once per content version: the same
+        for every learner, and read-only (a preview lists its own)."""
+        return render_cache.per_version(f"outline:{self.pk}", lambda: list(self.get_modules()))
+
+    def _overview(self, request) -> dict:
+        provider = _provider_name(request)
+        credits = list(self.credits.select_related("credit_type"))
+        for credit in credits:
+            credit.statement_text = credit.statement_for(provider)
+            credit.participation_text = credit.participation_statement_for(provider)
+        return {
+            "credits": credits,
+            "prerequisites": list(self.get_prerequisites()),
+            "disclosures": list(self.disclosures.all()),
+        }
+
     def get_modules_for_preview(self, current=None):
         """Every module, drafts included (marked ``is_draft``), as a preview lists them.
 
@@ -711,18 +730,20 @@ class CoursePage(NoEmptyRevisionMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        if not is_learner_preview(request) and self.pk:
+            # The breadcrumb's program: once per content version (a move changes it).
+            self._cached_parent_obj = render_cache.per_version(
+                f"parent:{self.pk}", lambda: self.get_parent().specific
+            )
         if is_learner_preview(request):
             context["modules"] = self.get_modules_for_preview()
+            context.update(self._overview(request))
         else:
-            context["modules"] = list(self.get_modules())
-        provider = _provider_name(request)
-        credits = list(self.credits.select_related("credit_type"))
-        for credit in credits:
-            credit.statement_text = credit.statement_for(provider)
-            credit.participation_text = credit.participation_statement_for(provider)
-        context["credits"] = credits
-        context["prerequisites"] = list(self.get_prerequisites())
-        context["disclosures"] = list(self.disclosures.all())
+            context["modules"] = self.get_outline()
+            # The same for every visitor: once per content version (publishing moves it).
+            context.update(
+                render_cache.per_version(f"overview:{self.pk}", lambda: self._overview(request))
+            )
         # What the apps above the catalog (enrollments) add: see courses.extension_points.
         context["slots"] = extension_points.course_page_slots(
             request, self, modules=context["modules"]
@@ -904,15 +925,103 @@ def _hours(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+class ScormVersion(models.TextChoices):
+    SCORM_12 = "1.2", _("SCORM 1.2")
+    SCORM_2004 = "2004", _("SCORM 2004")
+
+
+class ScormCompletion(models.TextChoices):
+    """What completes a module played from a SCORM package (the package may report little)."""
+
+    COMPLETED = "completed", _("The package reports it completed (or passed)")
+    PASSED = "passed", _("The package reports it passed")
+    SCORE = "score", _("The package's score reaches the course's pass mark")
+    LAUNCHED = "launched", _("The learner opened it (for packages that report nothing)")
+
+
+class ScormPackage(models.Model):
+    """An uploaded SCORM 1.2 or 2004 package, checked and extracted into private storage.
+
+    Files live under ``scorm/<storage_key>/`` of the private storage and leave only through
+    ``scorm``'s view, to learners enrolled in a course whose module plays it (and to editors).
+    A package is never replaced: upload a new one and choose it on the module.
+    """
+
+    title = models.CharField(_("title"), max_length=255)
+    version = models.CharField(_("SCORM version"), max_length=10, choices=ScormVersion.choices)
+    edition = models.CharField(_("schema version"), max_length=100, blank=True)
+    launch_path = models.CharField(_("launch file"), max_length=1000)
+    file_count = models.PositiveIntegerField(_("files"))
+    total_bytes = models.PositiveBigIntegerField(_("size (bytes)"))
+    storage_key = models.CharField(max_length=32, unique=True, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("SCORM package")
+        verbose_name_plural = _("SCORM packages")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_version_display()})"
+
+    def delete(self, *args, **kwargs):
+        # A package in use cannot be deleted (PROTECT); its files go once the row has gone.
+        key = self.storage_key
+        result = super().delete(*args, **kwargs)
+        transaction.on_commit(lambda: delete_package_files(key))
+        return result
+
+
 class ModulePageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "scorm_completion" in self.fields:  # only asked of a module with a package
+            self.fields["scorm_completion"].required = False
+
     def clean(self):
         cleaned = super().clean()
+        if "scorm_completion" in self.fields and not cleaned.get("scorm_completion"):
+            cleaned["scorm_completion"] = ScormCompletion.COMPLETED
         kind = cleaned.get("quiz_kind")
         questions = cleaned.get("questions")
+        package = cleaned.get("scorm_package")
+        if package is not None:
+            if questions:
+                self.add_error(
+                    "questions",
+                    _("A module played from a SCORM package has no questions of its own."),
+                )
+            if kind == QuizKind.KNOWLEDGE_CHECK:
+                self.add_error(
+                    "quiz_kind",
+                    _("A SCORM module is a lesson or the post-test, not a knowledge check."),
+                )
+            if kind == QuizKind.POST_TEST and cleaned.get("scorm_completion") != (
+                ScormCompletion.SCORE
+            ):
+                self.add_error(
+                    "scorm_completion",
+                    _("A SCORM post-test completes when its score reaches the pass mark."),
+                )
+            kind = None  # the package is the quiz: no questions needed
         if kind and not questions:
             self.add_error("questions", _("A quiz needs at least one question."))
         if questions and not kind:
             self.add_error("quiz_kind", _("Choose the kind of quiz these questions make."))
+        draw = cleaned.get("draw_count")
+        if draw and questions is not None and draw > len(questions):
+            self.add_error(
+                "draw_count",
+                _(
+                    "The quiz has %(count)d questions: it cannot draw %(draw)d per attempt. "
+                    "Add questions or lower the number."
+                )
+                % {"count": len(questions), "draw": draw},
+            )
         if kind == QuizKind.POST_TEST and self.parent_page is not None:
             siblings = ModulePage.objects.child_of(self.parent_page).filter(
                 quiz_kind=QuizKind.POST_TEST
@@ -928,8 +1037,11 @@ class ModulePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-class ModulePage(NoEmptyRevisionMixin, Page):
+class ModulePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
     """A lesson of a course; optionally a knowledge check or the course's post-test."""
+
+    # A preview marks its unpublished modules; a lookup that fails costs the template a dir().
+    is_draft = False
 
     body = StreamField(
         LessonStreamBlock(),
@@ -954,6 +1066,40 @@ class ModulePage(NoEmptyRevisionMixin, Page):
         ),
     )
     questions = StreamField(QuizStreamBlock(), verbose_name=_("questions"), blank=True)
+    draw_count = models.PositiveSmallIntegerField(
+        _("questions per attempt"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Leave blank to ask every question. A number draws that many questions at random "
+            "from the questions above for each attempt; a retake draws again."
+        ),
+    )
+    shuffle_options = models.BooleanField(
+        _("shuffle the options"),
+        default=False,
+        help_text=_("Show each question's options in a random order in every attempt."),
+    )
+    scorm_package = models.ForeignKey(
+        ScormPackage,
+        verbose_name=_("SCORM package"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="modules",
+        help_text=_(
+            "Played in place of a quiz, below the lesson; its results are saved as the learner "
+            "goes. Upload packages under Snippets › SCORM packages."
+        ),
+    )
+    scorm_completion = models.CharField(
+        _("the module is complete when"),
+        max_length=20,
+        choices=ScormCompletion.choices,
+        default=ScormCompletion.COMPLETED,
+        help_text=_("For a post-test: the score reaching the course's pass mark."),
+    )
     retired = models.BooleanField(
         _("retired"),
         default=False,
@@ -968,11 +1114,20 @@ class ModulePage(NoEmptyRevisionMixin, Page):
         FieldPanel("estimated_minutes"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [FieldPanel("quiz_kind"), FieldPanel("questions")],
+            [
+                FieldPanel("quiz_kind"),
+                FieldPanel("questions"),
+                FieldPanel("draw_count"),
+                FieldPanel("shuffle_options"),
+            ],
             heading=_("Quiz"),
             help_text=_(
                 "Learners never see which options are correct until they submit an attempt."
             ),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("scorm_package"), FieldPanel("scorm_completion")],
+            heading=_("SCORM package"),
         ),
     ]
     search_fields = Page.search_fields + [index.SearchField("body")]
@@ -1003,16 +1158,33 @@ class ModulePage(NoEmptyRevisionMixin, Page):
 
     @property
     def has_quiz(self) -> bool:
-        return bool(self.quiz_kind)
+        """Questions of our own (a SCORM post-test's questions are in its package)."""
+        return bool(self.quiz_kind) and self.scorm_package_id is None
+
+    @property
+    def is_scorm(self) -> bool:
+        return self.scorm_package_id is not None
 
     @property
     def is_post_test(self) -> bool:
         return self.quiz_kind == QuizKind.POST_TEST
 
+    @property
+    def draws_questions(self) -> bool:
+        """Each attempt gets its own set (a drawn pool, or shuffled options), stored when the
+        attempt starts."""
+        return bool(self.draw_count) or self.shuffle_options
+
     def get_course(self) -> CoursePage:
         # Asked by the access check, the context and the hooks of one request: look it up once.
         if getattr(self, "_course", None) is None:
-            self._course = CoursePage.objects.parent_of(self).get()
+            if self.pk:
+                # A live module's course: once per content version (a move changes it).
+                self._course = render_cache.per_version(
+                    f"course-of:{self.pk}", lambda: CoursePage.objects.parent_of(self).get()
+                )
+            else:
+                self._course = CoursePage.objects.parent_of(self).get()
         return self._course
 
     def public_questions(self):
@@ -1065,7 +1237,7 @@ class ModulePage(NoEmptyRevisionMixin, Page):
         if is_learner_preview(request):
             siblings = course.get_modules_for_preview(current=self)
         else:
-            siblings = list(course.get_modules())
+            siblings = course.get_outline()
         position = next(
             (i for i, m in enumerate(siblings) if m is self or (self.pk and m.pk == self.pk)), 0
         )
@@ -1074,10 +1246,19 @@ class ModulePage(NoEmptyRevisionMixin, Page):
         context["previous_module"] = siblings[position - 1] if position > 0 else None
         context["next_module"] = siblings[position + 1] if position + 1 < len(siblings) else None
         if position == 0:  # before the learner engages with the content (ACCME)
-            context["disclosures"] = list(course.disclosures.all())
+            if is_learner_preview(request):
+                context["disclosures"] = list(course.disclosures.all())
+            else:
+                context["disclosures"] = render_cache.per_version(
+                    f"disclosures:{course.pk}", lambda: list(course.disclosures.all())
+                )
         context["slots"] = extension_points.module_page_slots(
             request, self, course=course, modules=siblings, access=access
         )
+        # The lesson body is the same for every learner: rendered once per live revision,
+        # content version (links to moved pages) and language; never a preview's draft.
+        if not is_learner_preview(request):
+            context["shared_render_key"] = render_cache.render_key(self)
         return context
 
 

@@ -25,6 +25,8 @@ INSTRUCTOR_MEDIA_PERMISSIONS = (
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
 )
+# SCORM packages (a snippet): upload and choose; packages are shared by every program.
+INSTRUCTOR_MODEL_PERMISSIONS = ("add_scormpackage", "view_scormpackage")
 REVIEWERS_GROUP = "Course reviewers"
 WORKFLOW_NAME = "Course review"
 
@@ -50,6 +52,11 @@ def ensure_instructor_group(program) -> Group:
     group, _ = Group.objects.get_or_create(name=instructor_group_name(program))
     group.permissions.add(
         Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="courses", codename__in=INSTRUCTOR_MODEL_PERMISSIONS
+        )
     )
     for codename in INSTRUCTOR_PAGE_PERMISSIONS:
         GroupPagePermission.objects.get_or_create(

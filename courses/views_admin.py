@@ -8,13 +8,14 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
 from wagtail.admin.widgets import Button
 from wagtail.models import Page
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from courses.forms import AddModuleForm, NewEditionForm
-from courses.models import CoursePage, CreditType, ModulePage
+from courses.forms import AddModuleForm, NewEditionForm, ScormPackageForm
+from courses.models import CoursePage, CreditType, ModulePage, ScormPackage
 from courses.permissions import permitted_page_paths, within
 from courses.selectors import course_outline
 from courses.services import (
@@ -36,6 +37,21 @@ class CreditTypeViewSet(SnippetViewSet):
     list_display = ["name", "short_name", "code", "professions_display", "activity_id_label"]
     search_fields = ["name", "code"]
     ordering = ["sort_order", "name"]
+
+
+class ScormPackageViewSet(SnippetViewSet):
+    """Upload (checked before anything is stored), list and choose SCORM packages."""
+
+    model = ScormPackage
+    icon = "doc-full-inverse"
+    menu_label = gettext_lazy("SCORM packages")
+    add_to_admin_menu = False
+    list_display = ["title", "version", "edition", "file_count", "uploaded_at"]
+    search_fields = ["title"]
+    ordering = ["-uploaded_at"]
+    edit_handler = ObjectList(
+        [FieldPanel("title"), FieldPanel("package")], base_form_class=ScormPackageForm
+    )
 
 
 class ProgramPageTypesUsageReportView(PageTypesUsageReportView):

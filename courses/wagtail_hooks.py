@@ -4,9 +4,10 @@ from wagtail.snippets.models import register_snippet
 
 from courses import extension_points, selectors, views_admin
 from courses.permissions import refuse_move_to_unpermitted_destination, scope_page_chooser
-from courses.views_admin import CreditTypeViewSet
+from courses.views_admin import CreditTypeViewSet, ScormPackageViewSet
 
 register_snippet(CreditTypeViewSet)
+register_snippet(ScormPackageViewSet)
 hooks.register("construct_page_chooser_queryset", scope_page_chooser)
 hooks.register("before_move_page", refuse_move_to_unpermitted_destination)
 hooks.register(extension_points.MODULE_ACCESS_DENIAL, selectors.closed_edition_denial)

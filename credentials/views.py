@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from certificates.models import Certificate
-from certificates.ratelimit import allow
 from certificates.views import CODE_PATTERN
 from credentials import documents, keys, selectors, services
 from credentials.forms import VerifyCredentialForm
+from infrastructure.ratelimit import allow
 
 PUBLIC_MAX_AGE = 300
 VERIFY_WINDOW = 60

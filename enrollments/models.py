@@ -97,6 +97,11 @@ class QuizAttempt(models.Model):
     module = models.ForeignKey("courses.ModulePage", on_delete=models.CASCADE, related_name="+")
     cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
     number = models.PositiveSmallIntegerField(_("attempt"))
+    # The exact questions graded, in the order shown, each option with its index in the
+    # question block and whether it was correct: [{"id", "prompt", "explanation",
+    # "options": [{"index", "text", "correct"}]}]. Grading and the review read only this.
+    questions = models.JSONField(_("questions graded"), default=list, blank=True)
+    # {question id: [option indices in the block]}
     answers = models.JSONField(_("answers"), default=dict)
     correct_count = models.PositiveSmallIntegerField(default=0)
     question_count = models.PositiveSmallIntegerField(default=0)
@@ -116,6 +121,65 @@ class QuizAttempt(models.Model):
 
     def __str__(self):
         return f"Attempt {self.number} ({self.score}%)"
+
+
+class QuizDraw(models.Model):
+    """The questions an attempt shows, stored when the attempt starts (the quiz page is shown).
+
+    Only quizzes that draw from a pool or shuffle options have draws. ``submit_quiz`` grades
+    the attempt of that number against its draw, so a crafted form cannot choose questions.
+    """
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="draws")
+    module = models.ForeignKey("courses.ModulePage", on_delete=models.CASCADE, related_name="+")
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
+    number = models.PositiveSmallIntegerField(_("attempt"))
+    questions = models.JSONField(_("questions drawn"), default=list)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quiz draw")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "cycle", "module", "number"], name="one_draw_per_attempt"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Draw for attempt {self.number} of enrollment {self.enrollment_id}"
+
+
+class Regrade(models.Model):
+    """One regrade of one question of a quiz, applied by an administrator."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    module = models.ForeignKey(
+        "courses.ModulePage", on_delete=models.CASCADE, related_name="+", verbose_name=_("quiz")
+    )
+    question_id = models.CharField(_("question id"), max_length=64)
+    question_prompt = models.TextField(_("question"))
+    correct_options = models.JSONField(_("correct options (indices)"), default=list)
+    attempts_considered = models.PositiveIntegerField(_("attempts with the question"))
+    attempts_changed = models.PositiveIntegerField(_("attempts whose score changed"))
+    passed_before = models.PositiveIntegerField(_("attempts passed before"))
+    passed_after = models.PositiveIntegerField(_("attempts passed after"))
+    learners_now_passing = models.PositiveIntegerField(_("learners now passing"))
+    learners_now_failing = models.PositiveIntegerField(_("learners now failing"))
+
+    class Meta:
+        verbose_name = _("regrade")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("regrade_quiz", _("Can regrade a quiz question"))]
+
+    def __str__(self):
+        return f"Regrade of {self.question_id} in module {self.module_id}"
 
 
 class Rating(models.IntegerChoices):

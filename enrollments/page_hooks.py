@@ -4,7 +4,7 @@ Implementations of ``courses.extension_points`` (registered in ``enrollments/wag
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -19,9 +19,10 @@ from courses.models import (
 )
 from enrollments import preview, selectors
 from enrollments.models import Enrollment, EnrollmentStatus
-from enrollments.services import enrollment_blockers
+from enrollments.services import enrollment_blockers, start_attempt
 
 PANEL = "enrollments/course_panel.html"
+_P = TypeVar("_P", CoursePage, ModulePage)
 
 
 def _enrollment(request: HttpRequest, course: CoursePage) -> Enrollment | None:
@@ -67,8 +68,10 @@ def course_page(
     return PageAdditions(panel=Fragment(PANEL, context))
 
 
-def _source(course: CoursePage) -> CoursePage:
-    return course if in_default_language() else source_page(course)
+def _source(page: _P) -> _P:
+    """The default-language page a translated course or module stands for (records are kept
+    on it)."""
+    return page if in_default_language() else source_page(page)
 
 
 def module_page(
@@ -103,25 +106,32 @@ def module_page(
         "progress": progress,
         "module_done": module.pk in progress.done_ids,
     }
-    if module.quiz_kind:
-        context["quiz"] = selectors.quiz_state(enrollment, module)
+    if module.has_quiz:
+        quiz = selectors.quiz_state(enrollment, module)
+        context["quiz"] = quiz
+        # The attempt starts when its form is shown: a pool quiz draws (and stores) its set now.
+        questions = (
+            start_attempt(enrollment=enrollment, module=_source(module), shown=module)
+            if not quiz["passed"] and quiz["remaining"] != 0
+            else []
+        )
         # Served for a POST only when the quiz view sends an incomplete attempt back: the
         # learner's answers are read from it, so none is lost.
         submission = (
-            selectors.quiz_submission(module, request.POST) if request.method == "POST" else None
+            selectors.quiz_submission(questions, request.POST) if request.method == "POST" else None
         )
-        context["quiz_questions"] = selectors.quiz_questions(module, submission)
+        context["quiz_questions"] = selectors.quiz_questions(questions, submission)
         context["quiz_unanswered"] = [q for q in context["quiz_questions"] if q["unanswered"]]
     if progress.next_module is None and course.evaluation_required:
         context["evaluation_due"] = not selectors.has_evaluation(enrollment)
     return PageAdditions(
         panel=Fragment(PANEL, context),
-        quiz=Fragment("enrollments/quiz_form.html", context) if module.quiz_kind else None,
+        quiz=Fragment("enrollments/quiz_form.html", context) if module.has_quiz else None,
         actions=Fragment("enrollments/module_actions.html", context),
         tracks_progress=True,
         done_modules=frozenset(progress.done_ids),
         # On a lesson not yet done, "Mark complete and continue" records it and moves on.
-        actions_move_on=not module.quiz_kind and not context["module_done"],
+        actions_move_on=not module.quiz_kind and not module.is_scorm and not context["module_done"],
     )
 
 

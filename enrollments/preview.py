@@ -14,6 +14,7 @@ from django.urls import reverse
 from courses.extension_points import Fragment, PageAdditions
 from courses.models import CoursePage, ModulePage, QuizKind, learner_preview_done
 from enrollments import selectors
+from enrollments.services import question_snapshot
 
 PANEL = "enrollments/preview_panel.html"
 ACTIONS = "enrollments/preview_module_actions.html"
@@ -53,7 +54,7 @@ def module_page(
     limit = course.attempt_limit if module.quiz_kind == QuizKind.POST_TEST else None
     context = {
         "quiz_action": reverse("enrollments_preview:grade", args=[module.pk]),
-        "quiz_questions": selectors.quiz_questions(module),
+        "quiz_questions": selectors.quiz_questions(question_snapshot(module)),
         "quiz_unanswered": [],
         "quiz": {
             "attempts": [],

@@ -12,7 +12,7 @@ from django.http import QueryDict
 from accounts.models import User
 from courses.models import MODULE_LISTING_FIELDS, CoursePage, ModulePage
 from enrollments.models import CourseEvaluation, Enrollment, ModuleProgress, QuizAttempt
-from enrollments.services import attempt_limit
+from enrollments.services import Question, attempt_limit
 
 
 @dataclass
@@ -150,22 +150,38 @@ def posted_answers(data: QueryDict) -> dict[str, list[str]]:
     return {key.removeprefix("q-"): data.getlist(key) for key in data if key.startswith("q-")}
 
 
-def quiz_submission(module: ModulePage, data: QueryDict) -> QuizSubmission:
+def quiz_submission(questions: list[Question], data: QueryDict) -> QuizSubmission:
     """A quiz form sent back unrecorded: its answers, and the questions it left unanswered."""
     answers = posted_answers(data)
-    unanswered = [block.id for block in module.questions if not answers.get(block.id)]
+    unanswered = [question["id"] for question in questions if not answers.get(question["id"])]
     return QuizSubmission(answers=answers, unanswered=unanswered)
 
 
-def quiz_questions(module: ModulePage, submission: QuizSubmission | None = None) -> list[dict]:
-    """The public questions, each with the options the learner had chosen and whether it is
-    unanswered (only after a submission came back)."""
+def quiz_questions(
+    questions: list[Question], submission: QuizSubmission | None = None
+) -> list[dict]:
+    """The questions of an attempt as the form shows them (no correctness), in their order,
+    each with the options the learner had chosen and whether it is unanswered (only after a
+    submission came back)."""
     submission = submission or QuizSubmission()
-    questions = module.public_questions()
+    shown = []
     for number, question in enumerate(questions, start=1):
         chosen = set(submission.answers.get(question["id"], []))
-        question["number"] = number
-        question["unanswered"] = question["id"] in submission.unanswered
-        for option in question["options"]:
-            option["checked"] = str(option["index"]) in chosen
-    return questions
+        shown.append(
+            {
+                "id": question["id"],
+                "prompt": question["prompt"],
+                "multiple": sum(1 for option in question["options"] if option["correct"]) > 1,
+                "number": number,
+                "unanswered": question["id"] in submission.unanswered,
+                "options": [
+                    {
+                        "index": option["index"],
+                        "text": option["text"],
+                        "checked": str(option["index"]) in chosen,
+                    }
+                    for option in question["options"]
+                ],
+            }
+        )
+    return shown

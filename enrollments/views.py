@@ -18,7 +18,6 @@ from courses.models import CoursePage, ModulePage, localized_page, source_page
 from enrollments import selectors, services
 from enrollments.forms import EvaluationForm
 from enrollments.models import Enrollment, QuizAttempt
-from infrastructure.caching import signed_in_cacheable
 
 
 def _own_enrollment(request, enrollment_id) -> Enrollment:
@@ -149,9 +148,10 @@ def attempt_view(request, enrollment_id, module_id, number):
         module_id=module_id,
         number=number,
     )
-    # Reviewed in the learner's language: the translation's text, the same question ids.
+    # The page around the review in the active language; the questions as the attempt was
+    # graded on them, in the language it was taken in (never the module's current ones).
     module = localized_page(attempt.module.specific).specific
-    graded = services.grade(module, {k: v for k, v in attempt.answers.items()})
+    graded = services.grade(attempt.questions, attempt.answers)
     state = selectors.quiz_state(enrollment, module)
     progress = selectors.course_progress(enrollment)
     enrollment.refresh_from_db()
@@ -204,7 +204,6 @@ def evaluation_view(request, enrollment_id):
 
 @require_safe
 @login_required
-@signed_in_cacheable
 def dashboard_view(request):
     context = selectors.learner_dashboard(request.user)
     # Apps above enrollments (certificates) add links and a fragment per completed course.

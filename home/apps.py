@@ -9,7 +9,7 @@ class HomeConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
         from django.db.models.signals import m2m_changed, post_delete, post_save
-        from wagtail.models import GroupPagePermission, Page, PageViewRestriction
+        from wagtail.models import GroupPagePermission, Page, PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from home.models import SiteSettings
@@ -24,9 +24,10 @@ class HomeConfig(AppConfig):
             bump_version_on_change, sender=SiteSettings, dispatch_uid="anon-cache-settings"
         )
         # Who may see a page is part of what a cached page shows: view restrictions, and the
-        # permissions that let an instructor see a program's modules without enrolling.
+        # permissions that let an instructor see a program's modules without enrolling; the sites
+        # (their root pages) are kept per content version too (infrastructure.render_cache).
         for signal in (post_save, post_delete):
-            for model in (PageViewRestriction, GroupPagePermission):
+            for model in (PageViewRestriction, GroupPagePermission, Site):
                 signal.connect(
                     bump_version, sender=model, dispatch_uid=f"page-cache-{model.__name__}-{signal}"
                 )

@@ -6,6 +6,10 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from organizations import services as organizations
+from organizations.demo import load_demo_organizations
+from organizations.models import Role
+
 
 @dataclass(frozen=True)
 class DemoAccount:
@@ -18,6 +22,7 @@ class DemoAccount:
     is_superuser: bool = False
     is_staff: bool = False
     groups: tuple[str, ...] = ()
+    role_in_organization: str = Role.MEMBER
 
 
 DEMO_ACCOUNTS = (
@@ -56,12 +61,22 @@ DEMO_ACCOUNTS = (
         profession="technologist",
         organization="Riverside Imaging Research Center",
     ),
+    DemoAccount(
+        role="site coordinator",
+        email="coordinator@lms.example",
+        password="demo-coordinator-2026",
+        full_name="Riley Coordinator",
+        profession="research_coordinator",
+        organization="Riverside Imaging Research Center",
+        role_in_organization=Role.COORDINATOR,
+    ),
 )
 
 
 def create_demo_accounts() -> list[DemoAccount]:
     """Create (or reset) the demo accounts with verified email addresses; safe to run repeatedly."""
     User = get_user_model()
+    load_demo_organizations()
     for account in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(email=account.email)
         user.full_name = account.full_name
@@ -74,6 +89,12 @@ def create_demo_accounts() -> list[DemoAccount]:
         for name in account.groups:
             group, _ = Group.objects.get_or_create(name=name)
             user.groups.add(group)
+        # The demo staff's "SNMMI Demo Site" is not in the registry: a pending request to approve.
+        organizations.affiliate(
+            user=user,
+            organization=organizations.organization_for_name(name=account.organization),
+            role=account.role_in_organization,
+        )
         EmailAddress.objects.update_or_create(
             user=user, email=account.email, defaults={"verified": True, "primary": True}
         )

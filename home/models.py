@@ -1,15 +1,18 @@
+import copy
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
+from infrastructure import render_cache
 from infrastructure.storage import get_private_document_storage
 
 
-class HomePage(Page):
+class HomePage(render_cache.SharedRenderMixin, Page):
     """The site's root page: the programs the platform offers."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
@@ -40,10 +43,38 @@ class HomePage(Page):
         context["programs"] = self.get_programs()
         return context
 
+    def route(self, request, path_components):
+        # Every page's route starts here: walked once per content version, then one query.
+        return render_cache.route(
+            self,
+            request,
+            path_components,
+            lambda: super(HomePage, self).route(request, path_components),
+        )
+
 
 @register_setting(icon="cog")
 class SiteSettings(BaseSiteSetting):
     """Who provides the education: printed on pages, certificates and mails."""
+
+    @classmethod
+    def for_request(cls, request):
+        """Read once per content version (saving the settings moves it), its logo with it."""
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)
+        site = Site.find_for_request(request)
+
+        def read():
+            instance = cls.for_site(site)
+            instance.logo  # noqa: B018 - loaded now, kept with the instance
+            return instance
+
+        shared = render_cache.per_version(f"site-settings:{getattr(site, 'pk', None)}", read)
+        instance = copy.copy(shared)  # the request is attached to this request's copy only
+        instance._request = request
+        setattr(request, attr_name, instance)
+        return instance
 
     organization_name = models.CharField(
         _("organization name"),

@@ -10,7 +10,7 @@ rate limits let the request through while Redis is away).
 
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -32,7 +32,24 @@ def _degrade(method_name, fallback):
     return method
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """One ``redis.Redis`` per connection pool, not a new one (and its ~300 response callbacks)
+    for every cache operation: a page makes several."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
+
     def get(self, key, default=None, version=None):
         try:
             return super().get(key, default, version)

@@ -1,33 +1,27 @@
-"""Whole-page caches: one for anonymous visitors, one per signed-in session.
+"""The whole-page cache for anonymous visitors, and the content version.
 
-Anonymous: a request with any session or message cookie is never served from, or stored in, the
-shared cache. Publishing, unpublishing, moving or deleting a page, saving site settings, or revoking
-a certificate bumps a content version (a database row) that every key includes.
+A request with any session or message cookie is never served from, or stored in, the shared
+cache. Publishing, unpublishing, moving or deleting a page, saving site settings, or revoking a
+certificate bumps a content version (a database row) that every key includes; the shared render
+caches (``infrastructure.render_cache``) key on it too. Signed-in pages are rendered for every
+request: what they share with everyone comes from the render caches, the learner's own state
+from a query or two.
 
-Signed in: a page that opts in (every Wagtail page, through ``before_serve_page``, and views wrapped
-in :func:`signed_in_cacheable`) is kept per session and CSRF cookie, under the content version and
-the person's ``pages_version``. Anything that changes what their pages show (enrolling, progress,
-quiz attempts, evaluations, certificates, their account) calls :func:`bump_user` in the same
-transaction, so the next view renders afresh. Pending messages always bypass it.
-
-Both versions live in the database, so a change made while Redis is down is not forgotten when it
+The version lives in the database, so a change made while Redis is down is not forgotten when it
 comes back.
 
 The cache is an optimisation, never a dependency: if the cache server is down, pages render as if
 there were no cache.
 """
 
-import hashlib
 import logging
-from functools import wraps
+from contextvars import ContextVar
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control
 
 try:
     from redis.exceptions import RedisError
@@ -42,10 +36,6 @@ PRIVATE_PREFIXES = (
     "/admin/", "/django-admin/", "/accounts/", "/learning/", "/certificates/", "/healthz",
     "/documents/", "/static/", "/media/", "/bench/",
 )  # fmt: skip
-# Never kept for a signed-in person, even by a view that asks.
-SIGNED_IN_NEVER = ("/admin/", "/django-admin/", "/accounts/")
-# Headers a cached page keeps; the middleware above this one adds the rest on every response.
-KEPT_HEADERS = ("Content-Type", "Content-Language")
 # What a cache that is down raises: Redis's errors, or the file cache's.
 CACHE_ERRORS = (RedisError, OSError)
 
@@ -59,6 +49,9 @@ def _quietly(operation, *args, **kwargs):
 
 
 _last_seen_version = None
+# Read at most once per request (``render_cache.SharedSiteMiddleware`` gives each request a box
+# to keep it in); a bump empties the box.
+_pinned_version: ContextVar[list | None] = ContextVar("pinned_content_version", default=None)
 
 
 def current_version() -> int:
@@ -68,6 +61,9 @@ def current_version() -> int:
     serving.
     """
     global _last_seen_version
+    pinned = _pinned_version.get()
+    if pinned is not None and pinned[0] is not None:
+        return pinned[0]
     version = cache.get(VERSION_KEY)
     if version is None:
         from infrastructure.models import PageCacheVersion
@@ -80,6 +76,8 @@ def current_version() -> int:
             return _last_seen_version
         cache.set(VERSION_KEY, version, timeout=settings.LMS_PAGE_CACHE_VERSION_SECONDS)
     _last_seen_version = version
+    if pinned is not None:
+        pinned[0] = version
     return version
 
 
@@ -97,6 +95,9 @@ def bump_version(**kwargs) -> None:
     """
     from infrastructure.models import PageCacheVersion
 
+    pinned = _pinned_version.get()
+    if pinned is not None:
+        pinned[0] = None
     if not PageCacheVersion.objects.update(version=F("version") + 1):
         PageCacheVersion.objects.get_or_create(defaults={"version": 2})
 
@@ -105,16 +106,6 @@ def bump_version(**kwargs) -> None:
 
     forget()
     transaction.on_commit(forget)
-
-
-def bump_user(user_id) -> None:
-    """Retire every cached page of this person, in the changing transaction.
-
-    Their ``pages_version`` is part of their pages' keys and is read with the user row that every
-    signed-in request loads anyway: no extra query, and nothing to lose if Redis is away.
-    """
-    if user_id is not None:
-        get_user_model().objects.filter(pk=user_id).update(pages_version=F("pages_version") + 1)
 
 
 def _cookies_say_personal(request) -> bool:
@@ -169,7 +160,11 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         seconds = getattr(settings, "LMS_ANONYMOUS_PAGE_CACHE_SECONDS", 0)
         if not seconds or not request_is_cacheable(request):
-            return self.get_response(request)
+            response = self.get_response(request)
+            if _cookies_say_personal(request) and "Cache-Control" not in response:
+                # Someone's own page: no shared cache (a proxy, a CDN) may keep it.
+                response["Cache-Control"] = "private"
+            return response
         try:
             key = f"anon-page:{current_version()}:{request.get_host()}:{request.get_full_path()}"
             hit = cache.get(key)
@@ -192,90 +187,3 @@ def _store(key, value, seconds) -> bool:
     except CACHE_ERRORS:
         logger.warning("Page cache unavailable; not stored", exc_info=True)
         return False
-
-
-# --- Signed-in pages ------------------------------------------------------------------------------
-
-
-def mark_signed_in_cacheable(request) -> None:
-    request.lms_signed_in_cacheable = True
-
-
-def signed_in_cacheable(view):
-    """Let the signed-in page cache keep this view's page (it must depend only on the learner)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        mark_signed_in_cacheable(request)
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _signed_in_key(request) -> str | None:
-    """The cache key for this request, or None when it must not use the cache."""
-    if request.method != "GET" or request.path.startswith(SIGNED_IN_NEVER):
-        return None
-    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
-    # Without a CSRF cookie the page would set one: render it, and cache the next view.
-    if not csrf_cookie or request.COOKIES.get("messages"):  # a cleared cookie may linger empty
-        return None
-    user = request.user
-    if not user.is_authenticated or "_messages" in request.session:
-        return None
-    identity = "\n".join(
-        str(part)
-        for part in (
-            current_version(),
-            user.pk,
-            getattr(user, "pages_version", 0),
-            request.session.session_key,
-            csrf_cookie,
-            request.get_host(),
-            request.get_full_path(),
-        )
-    )
-    return "user-page:" + hashlib.sha256(identity.encode()).hexdigest()
-
-
-class SignedInPageCacheMiddleware:
-    """Serve a signed-in learner's repeat views of the same page from the cache.
-
-    Innermost in MIDDLEWARE, so that security headers, CSP and ``Vary: Cookie`` are added by the
-    middleware above it to a cached page exactly as to a fresh one.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        seconds = getattr(settings, "LMS_SIGNED_IN_PAGE_CACHE_SECONDS", 0)
-        if not seconds:
-            return self.get_response(request)
-        try:
-            key = _signed_in_key(request)
-            hit = cache.get(key) if key else None
-        except CACHE_ERRORS:
-            logger.warning("Signed-in page cache unavailable; rendering", exc_info=True)
-            key = hit = None
-        if hit is not None:
-            return _from_cache(hit, cache_control="private")
-        response = self.get_response(request)
-        if getattr(request, "lms_signed_in_cacheable", False) and request.user.is_authenticated:
-            # Someone's own page: no shared cache (a proxy, a CDN) may keep it.
-            patch_cache_control(response, private=True)
-            if (
-                key
-                and _is_plain_page(response, refused_directives=("no-store",))
-                and not _messages_pending(request)
-            ):
-                headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-                if _store(key, (headers, response.content), seconds):
-                    response["X-Page-Cache"] = "miss"
-        return response
-
-
-def _messages_pending(request) -> bool:
-    """Messages added during this request, or left in the session for the next one."""
-    storage = getattr(request, "_messages", None)
-    return bool(getattr(storage, "_queued_messages", None)) or "_messages" in request.session

@@ -42,7 +42,9 @@ class WorkflowConflict(HttpResponse):
 class WorkflowRequestGuardMiddleware(MiddlewareMixin):
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is None or not _is_admin_user(request.user):
+        guarded = PAGE_VIEW_ROUTES | MODAL_ACTION_ROUTES | {EDIT_ROUTE}
+        # Asked only on the admin's routes: a learner's page costs no permission queries.
+        if match is None or match.view_name not in guarded or not _is_admin_user(request.user):
             return None
         if match.view_name in PAGE_VIEW_ROUTES:
             return check_page_visible(request, view_kwargs["page_id"])

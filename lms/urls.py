@@ -53,6 +53,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("credentials/", include("credentials.urls")),
     path("lti/", include("lti.urls")),
+    # A SCORM package's files (their relative links resolve under /scorm/<id>/) and the run-time's
+    # launch and commit endpoints: one address in every language, outside the /es/ prefix.
+    path("scorm/", include("scorm.urls")),
     # The language switcher (Django's set_language; also stores the choice on a signed-in user).
     path("i18n/setlang/", set_language_view, name="set_language"),
 ]
@@ -63,6 +66,8 @@ learner_patterns = [
     path("accounts/", include("allauth.urls")),
     path("learning/", include("enrollments.urls")),
     path("certificates/", include("certificates.urls")),
+    path("organizations/", include("organizations.urls")),
+    path("site/", include("coordinators.urls")),
     path("verify/", verify_lookup_view, name="verify_lookup"),
     path("catalog/", include("courses.urls")),
 ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.encoding import force_str
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.coreutils import multigetattr
 
@@ -30,15 +31,26 @@ class ExportSpec:
     headings: Mapping[str, Any]
     filter_class: type[selectors.ReportFilter]
     rows: Callable[[Any], selectors.ReportRows]
+    # Columns naming a learner, left out for readers who may not see who answered (instructors
+    # reading evaluations).
+    personal_fields: tuple[str, ...] = ()
 
-    def heading_row(self) -> list[str]:
-        return [force_str(self.headings.get(name, name)) for name in self.fields]
+    def fields_for(self, report_scope: selectors.ReportScope) -> tuple[str, ...]:
+        if report_scope.paths is None:
+            return self.fields
+        return tuple(name for name in self.fields if name not in self.personal_fields)
 
-    def values(self, rows: selectors.ReportRows) -> Iterator[list[Any]]:
+    def heading_row(self, fields: tuple[str, ...] | None = None) -> list[str]:
+        return [force_str(self.headings.get(name, name)) for name in fields or self.fields]
+
+    def values(
+        self, rows: selectors.ReportRows, fields: tuple[str, ...] | None = None
+    ) -> Iterator[list[Any]]:
         """Each row's cells, streaming batch by batch (made safe by the spreadsheet writer)."""
+        names = fields or self.fields
         for batch in rows.batches():
             for item in batch:
-                yield [multigetattr(item, name) for name in self.fields]
+                yield [multigetattr(item, name) for name in names]
 
 
 COURSE_COMPLETION = ExportSpec(
@@ -123,7 +135,98 @@ LEARNER_TRANSCRIPT = ExportSpec(
     rows=selectors.learner_transcript,
 )  # fmt: skip
 
+
+def _rating_columns() -> tuple[tuple[str, ...], dict[str, Any]]:
+    names: list[str] = []
+    headings: dict[str, Any] = {}
+    labels = {"overall": _("Overall quality"), "relevance": _("Relevance to practice")}
+    for question in selectors.RATING_QUESTIONS:
+        for value in selectors.RATING_VALUES:
+            names.append(f"{question}_{value}")
+            headings[f"{question}_{value}"] = format_lazy(
+                "{label}: {value}", label=labels[question], value=value
+            )
+        names.append(f"{question}_mean")
+        headings[f"{question}_mean"] = format_lazy(
+            "{label}: {mean}", label=labels[question], mean=_("mean")
+        )
+    return tuple(names), headings
+
+
+_RATING_FIELDS, _RATING_HEADINGS = _rating_columns()
+
+EVALUATION_SUMMARY = ExportSpec(
+    key="evaluation_summary",
+    title=_("Course evaluations"),
+    filename="course-evaluations",
+    fields=(
+        "code", "title", "responses", *_RATING_FIELDS,
+        "objectives_met_yes", "objectives_met_no", "objectives_met_yes_percent",
+        "free_of_bias_yes", "free_of_bias_no", "free_of_bias_no_percent",
+        "would_recommend_yes", "would_recommend_no", "would_recommend_yes_percent",
+    ),
+    headings={
+        "code": _("Course code"), "title": _("Course"), "responses": _("Responses"),
+        **_RATING_HEADINGS,
+        "objectives_met_yes": _("Objectives met: yes"),
+        "objectives_met_no": _("Objectives met: no"),
+        "objectives_met_yes_percent": _("Objectives met: yes (%)"),
+        "free_of_bias_yes": _("Free of commercial bias: yes"),
+        "free_of_bias_no": _("Commercial bias reported"),
+        "free_of_bias_no_percent": _("Commercial bias reported (%)"),
+        "would_recommend_yes": _("Would recommend: yes"),
+        "would_recommend_no": _("Would recommend: no"),
+        "would_recommend_yes_percent": _("Would recommend: yes (%)"),
+    },
+    filter_class=selectors.EvaluationFilter,
+    rows=selectors.evaluation_summary,
+)  # fmt: skip
+
+EVALUATION_COMMENTS = ExportSpec(
+    key="evaluation_comments",
+    title=_("Evaluation comments"),
+    filename="evaluation-comments",
+    fields=(
+        "course_code", "course_title", "submitted_at", "cycle", "learner_name", "learner_email",
+        "overall", "relevance", "objectives_met", "free_of_bias", "would_recommend",
+        "practice_change", "comments",
+    ),
+    headings={
+        "course_code": _("Course code"), "course_title": _("Course"),
+        "submitted_at": _("Submitted"), "cycle": _("Cycle"), "learner_name": _("Learner"),
+        "learner_email": _("Email"), "overall": _("Overall quality (1-5)"),
+        "relevance": _("Relevance to practice (1-5)"),
+        "objectives_met": _("Objectives met"), "free_of_bias": _("Free of commercial bias"),
+        "would_recommend": _("Would recommend"),
+        "practice_change": _("What will change in practice"), "comments": _("Comments"),
+    },
+    filter_class=selectors.EvaluationFilter,
+    rows=selectors.evaluation_responses,
+    personal_fields=("learner_name", "learner_email"),
+)  # fmt: skip
+
+QUESTION_STATISTICS = ExportSpec(
+    key="question_statistics",
+    title=_("Question statistics"),
+    filename="question-statistics",
+    fields=(
+        "position", "prompt", "attempts", "correct", "facility", "discrimination", "flags_text",
+        "options_text",
+    ),
+    headings={
+        "position": _("Question"), "prompt": _("Prompt"), "attempts": _("Attempts"),
+        "correct": _("Answered right"), "facility": _("Facility (% right)"),
+        "discrimination": _("Discrimination (point-biserial)"), "flags_text": _("Flags"),
+        "options_text": _("Options chosen"),
+    },
+    filter_class=selectors.QuestionStatisticsFilter,
+    rows=selectors.question_statistics,
+)  # fmt: skip
+
 EXPORTS: dict[str, ExportSpec] = {
     spec.key: spec
-    for spec in (COURSE_COMPLETION, LEARNER_PROGRESS, ORGANIZATION_ROSTER, LEARNER_TRANSCRIPT)
-}
+    for spec in (
+        COURSE_COMPLETION, LEARNER_PROGRESS, ORGANIZATION_ROSTER, LEARNER_TRANSCRIPT,
+        EVALUATION_SUMMARY, EVALUATION_COMMENTS, QUESTION_STATISTICS,
+    )
+}  # fmt: skip

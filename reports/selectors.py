@@ -29,8 +29,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profession, User
 from certificates.constants import EXPIRY_HORIZON_DAYS
@@ -38,7 +40,9 @@ from certificates.models import Certificate, CertificateStatus
 from certificates.selectors import GCP_NOT_VALID, TRANSCRIPT_STATUSES, credit_totals, gcp_standing
 from courses.models import CoursePage, ModulePage, ProgramPage, default_locale_code
 from courses.selectors import edition_families
-from enrollments.models import Enrollment, EnrollmentStatus
+from enrollments.models import CourseEvaluation, Enrollment, EnrollmentStatus, QuizAttempt
+from enrollments.services import question_snapshot
+from reports import item_analysis
 from reports import scope as permissions
 from reports.aggregates import EpochSeconds, Median
 
@@ -109,14 +113,19 @@ class ReportFilter:
 class ReportRows:
     """A report's rows: a lazy queryset, and the step that adds computed columns to a batch."""
 
-    queryset: QuerySet
+    queryset: QuerySet | list
     decorate: Callable[[list], list] = field(default=list)
 
     def count(self) -> int:
+        if isinstance(self.queryset, list):
+            return len(self.queryset)
         return self.queryset.count()
 
     def batches(self, size: int = BATCH_SIZE) -> Iterator[list]:
         """Decorated rows in batches, streaming from the database (for exports of any size)."""
+        if isinstance(self.queryset, list):  # rows computed in Python (question statistics)
+            yield self.decorate(self.queryset)
+            return
         batch: list = []
         for item in self.queryset.iterator(chunk_size=size):
             batch.append(item)
@@ -474,3 +483,177 @@ def transcript_totals(filters: LearnerTranscriptFilter) -> list[dict]:
         status__in=TRANSCRIPT_STATUSES,
     ).order_by("-completed_on", "-pk")
     return credit_totals(certificates)
+
+
+# Course evaluations ----------------------------------------------------------------------------
+
+RATING_QUESTIONS = ("overall", "relevance")
+RATING_VALUES = (1, 2, 3, 4, 5)
+YES_NO_QUESTIONS = ("objectives_met", "free_of_bias", "would_recommend")
+
+
+@dataclass(frozen=True)
+class EvaluationFilter(ReportFilter):
+    """Evaluations of the courses in scope, optionally one course, submitted between two dates."""
+
+    course_id: int | None = None
+    submitted_from: datetime.date | None = None
+    submitted_to: datetime.date | None = None
+
+    date_fields: ClassVar[tuple[str, ...]] = ("submitted_from", "submitted_to")
+
+    def evaluation_q(self, prefix: str = "") -> Q:
+        query = Q()
+        if self.submitted_from:
+            query &= Q(**{f"{prefix}submitted_at__date__gte": self.submitted_from})
+        if self.submitted_to:
+            query &= Q(**{f"{prefix}submitted_at__date__lte": self.submitted_to})
+        return query
+
+    @property
+    def shows_learners(self) -> bool:
+        """Administrators see who wrote what; instructors read the answers anonymously."""
+        return self.scope.paths is None
+
+
+def _percent(part: int, whole: int) -> float | str:
+    return round(100 * part / whole, 1) if whole else ""
+
+
+def evaluation_summary(filters: EvaluationFilter) -> ReportRows:
+    """One row per course in scope with evaluations: each rating's counts per 1..5 and mean,
+    each yes/no answer's counts and percent, and whether anyone reported commercial bias."""
+    prefix = "enrollments__evaluations__"
+    courses = CoursePage.objects.filter(filters.scope.q("path"))
+    if filters.course_id:
+        courses = courses.filter(pk=filters.course_id)
+    f = Q(**{f"{prefix}pk__isnull": False}) & filters.evaluation_q(prefix)
+    annotations: dict[str, Any] = {"responses": Count(f"{prefix}pk", filter=f)}
+    for question in RATING_QUESTIONS:
+        annotations[f"{question}_mean"] = Avg(f"{prefix}{question}", filter=f)
+        for value in RATING_VALUES:
+            annotations[f"{question}_{value}"] = Count(
+                f"{prefix}pk", filter=f & Q(**{f"{prefix}{question}": value})
+            )
+    for question in YES_NO_QUESTIONS:
+        annotations[f"{question}_yes"] = Count(
+            f"{prefix}pk", filter=f & Q(**{f"{prefix}{question}": True})
+        )
+    queryset = (
+        courses.annotate(**annotations)
+        .filter(responses__gt=0)
+        .defer_streamfields()
+        .order_by("code")
+    )
+
+    def decorate(rows: list) -> list:
+        for row in rows:
+            for question in RATING_QUESTIONS:
+                mean = getattr(row, f"{question}_mean")
+                setattr(row, f"{question}_mean", round(mean, 2) if mean is not None else "")
+                counts = [str(getattr(row, f"{question}_{value}")) for value in RATING_VALUES]
+                setattr(row, f"{question}_distribution", " · ".join(counts))
+            for question in YES_NO_QUESTIONS:
+                yes = getattr(row, f"{question}_yes")
+                setattr(row, f"{question}_no", row.responses - yes)
+                setattr(row, f"{question}_yes_percent", _percent(yes, row.responses))
+                setattr(row, f"{question}_no_percent", _percent(row.responses - yes, row.responses))
+            row.bias_reported = row.free_of_bias_no
+        return rows
+
+    return ReportRows(queryset=queryset, decorate=decorate)
+
+
+def evaluation_bias_reports(filters: EvaluationFilter) -> list[dict[str, Any]]:
+    """The courses where any learner reported commercial bias, with how many (one query)."""
+    reports = (
+        CourseEvaluation.objects.filter(
+            filters.scope.q("enrollment__course__path"),
+            filters.evaluation_q(),
+            free_of_bias=False,
+            **({"enrollment__course_id": filters.course_id} if filters.course_id else {}),
+        )
+        .order_by("enrollment__course__code")
+        .values("enrollment__course__code", "enrollment__course__title")
+        .annotate(reports=Count("pk"))
+    )
+    return [dict(row) for row in reports]
+
+
+def evaluation_responses(filters: EvaluationFilter) -> ReportRows:
+    """Each evaluation in scope, newest first: its answers and comments. The learner's name and
+    email are selected for administrators only (instructors' rows never carry them)."""
+    evaluations = CourseEvaluation.objects.filter(
+        filters.scope.q("enrollment__course__path"), filters.evaluation_q()
+    )
+    if filters.course_id:
+        evaluations = evaluations.filter(enrollment__course_id=filters.course_id)
+    queryset = evaluations.annotate(
+        course_code=F("enrollment__course__code"),
+        course_title=F("enrollment__course__title"),
+    )
+    if filters.shows_learners:
+        queryset = queryset.annotate(
+            learner_name=F("enrollment__user__full_name"),
+            learner_email=F("enrollment__user__email"),
+        )
+    return ReportRows(queryset=queryset.order_by("-submitted_at", "-pk"))
+
+
+# Question statistics ---------------------------------------------------------------------------
+
+
+class AttemptSet:
+    FIRST = "first"
+    ALL = "all"
+
+
+@dataclass(frozen=True)
+class QuestionStatisticsFilter(ReportFilter):
+    quiz_id: int | None = None
+    attempts: str = AttemptSet.FIRST
+
+
+def quiz_choices(report_scope: ReportScope) -> QuerySet[ModulePage]:
+    """Quizzes (knowledge checks and post-tests) of the courses a reader may report on."""
+    parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - ModulePage.steplen)
+    return (
+        ModulePage.objects.filter(report_scope.q("path"))
+        .exclude(quiz_kind="")
+        .defer_streamfields()
+        .annotate(
+            course_code=Subquery(CoursePage.objects.filter(path=parent_path).values("code")[:1])
+        )
+        .order_by("path")
+    )
+
+
+FLAG_LABELS = {
+    "too_easy": _("Too easy (facility over 90%)"),
+    "too_hard": _("Too hard (facility under 30%)"),
+    "negative": _("Negative discrimination"),
+}
+
+
+def question_statistics(filters: QuestionStatisticsFilter) -> ReportRows:
+    """Facility, discrimination and option counts per question of one quiz in scope, over its
+    first attempts (each learner's attempt number 1 of a cycle) or all attempts. Two queries
+    whatever the number of attempts: the quiz, and its attempts' snapshots and answers."""
+    if not filters.quiz_id:
+        return ReportRows(queryset=[])
+    quiz = (
+        ModulePage.objects.filter(filters.scope.q("path"), pk=filters.quiz_id)
+        .exclude(quiz_kind="")
+        .first()
+    )
+    if quiz is None:
+        return ReportRows(queryset=[])
+    attempts = QuizAttempt.objects.filter(module_id=quiz.pk)
+    if filters.attempts != AttemptSet.ALL:
+        attempts = attempts.filter(number=1)
+    rows = item_analysis.analyse(
+        attempts.order_by("pk").values_list("questions", "answers").iterator(chunk_size=2000),
+        current=question_snapshot(quiz),
+        labels=FLAG_LABELS,
+    )
+    return ReportRows(queryset=rows)

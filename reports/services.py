@@ -49,14 +49,16 @@ def build_export(*, export_id: int) -> ReportExport:
         raise ExportError(_("Unknown export format."))
     if not scope.can_view_reports(export.user):
         raise ExportError(_("You may no longer view learning reports."))
-    filters = spec.filter_class.from_params(export.params, scope=ReportScope.for_user(export.user))
-    values = spec.values(spec.rows(filters))
+    report_scope = ReportScope.for_user(export.user)
+    filters = spec.filter_class.from_params(export.params, scope=report_scope)
+    columns = spec.fields_for(report_scope)
+    values = spec.values(spec.rows(filters), columns)
     with tempfile.TemporaryFile() as handle:
         if export.export_format == "xlsx":
-            rows = write_xlsx(handle, spec.heading_row(), values)
+            rows = write_xlsx(handle, spec.heading_row(columns), values)
         else:
             text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-            rows = write_csv(text, spec.heading_row(), values)
+            rows = write_csv(text, spec.heading_row(columns), values)
             text.flush()
             text.detach()
         handle.seek(0)

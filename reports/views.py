@@ -13,20 +13,28 @@ from django.utils.dateparse import parse_date
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 
 from reports import scope, selectors
 from reports.exports import (
     ASYNC_EXPORT_THRESHOLD,
     COURSE_COMPLETION,
+    EVALUATION_COMMENTS,
+    EVALUATION_SUMMARY,
     EXPORTS,
     LEARNER_PROGRESS,
     LEARNER_TRANSCRIPT,
     ORGANIZATION_ROSTER,
+    QUESTION_STATISTICS,
     ExportSpec,
 )
-from reports.filters import CourseCompletionFilterSet, LearnerProgressFilterSet
+from reports.filters import (
+    CourseCompletionFilterSet,
+    EvaluationFilterSet,
+    LearnerProgressFilterSet,
+    QuestionStatisticsFilterSet,
+)
 from reports.models import ReportExport
 
 
@@ -46,6 +54,9 @@ class LearningReportView(ReportView):
 
     def dispatch(self, request, *args, **kwargs):
         scope.require_reports(request.user)
+        if "spec" in dir(self):
+            # Columns naming learners are left out for readers who may not see them.
+            self.list_export = list(self.spec.fields_for(self.report_scope))
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property
@@ -271,6 +282,158 @@ class LearnerTranscriptReport(LearningReportView):
         if learner is not None:
             context["totals"] = selectors.transcript_totals(filters)
         return context
+
+
+class EvaluationReportMixin:
+    """Both evaluation reports: one course (optional) and the period the answers came in."""
+
+    filterset_class = EvaluationFilterSet
+
+    def get(self, request, *args, **kwargs):
+        if _names_unknown_object(request, "course", selectors.course_choices(self.report_scope)):
+            raise Http404
+        return super().get(request, *args, **kwargs)
+
+    def report_filter(self) -> selectors.EvaluationFilter:
+        data = self.cleaned_filters()
+        submitted_from, submitted_to = _date_range(data.get("submitted"))
+        course = data.get("course")
+        return selectors.EvaluationFilter(
+            scope=self.report_scope,
+            course_id=course.pk if course else None,
+            submitted_from=submitted_from,
+            submitted_to=submitted_to,
+        )
+
+
+class EvaluationSummaryReport(EvaluationReportMixin, LearningReportView):
+    """Per course: each rating's distribution (1..5) and mean, the yes/no answers, and a flag
+    above everything when any learner reported commercial bias."""
+
+    spec = EVALUATION_SUMMARY
+    page_title = _("Course evaluations")
+    header_icon = "list-ul"
+    index_url_name = "reports_evaluations"
+    index_results_url_name = "reports_evaluations_results"
+    results_template_name = "reports/evaluations_results.html"
+    paginate_by = 100
+    columns = [
+        Column("code", label=_("Code")),
+        Column("title", label=_("Course")),
+        Column("responses", label=_("Responses")),
+        Column("overall_mean", label=_("Overall: mean")),
+        Column("overall_distribution", label=_("Overall: 1 · 2 · 3 · 4 · 5")),
+        Column("relevance_mean", label=_("Relevance: mean")),
+        Column("relevance_distribution", label=_("Relevance: 1 · 2 · 3 · 4 · 5")),
+        Column("objectives_met_yes_percent", label=_("Objectives met: yes %")),
+        Column("bias_reported", label=_("Bias reported")),
+        Column("would_recommend_yes_percent", label=_("Would recommend: yes %")),
+    ]
+
+    def export_row_count(self) -> int:
+        return 0  # one row per course: always small
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["bias_reports"] = selectors.evaluation_bias_reports(self.report_filter())
+        context["comments_url"] = reverse("reports_evaluation_comments")
+        return context
+
+
+class EvaluationCommentsReport(EvaluationReportMixin, LearningReportView):
+    """Each evaluation's answers and comments; an instructor reads them without names."""
+
+    spec = EVALUATION_COMMENTS
+    page_title = _("Evaluation comments")
+    header_icon = "comment"
+    index_url_name = "reports_evaluation_comments"
+    index_results_url_name = "reports_evaluation_comments_results"
+    columns = [
+        DateColumn("submitted_at", label=_("Submitted")),
+        Column("course_code", label=_("Course")),
+        Column("learner_name", label=_("Learner")),
+        Column("learner_email", label=_("Email")),
+        Column("overall", label=_("Overall")),
+        Column("relevance", label=_("Relevance")),
+        BooleanColumn("objectives_met", label=_("Objectives met")),
+        BooleanColumn("free_of_bias", label=_("Free of bias")),
+        BooleanColumn("would_recommend", label=_("Would recommend")),
+        Column("practice_change", label=_("What will change in practice")),
+        Column("comments", label=_("Comments")),
+    ]
+
+    def get_table(self, object_list):
+        shown = set(self.spec.fields_for(self.report_scope)) | {"submitted_at"}
+        columns = [column for column in self.columns if column.name in shown]
+        return self.table_class(columns, object_list, **self.get_table_kwargs())
+
+
+class OptionsColumn(Column):
+    """Each option of a question with how often it was chosen, the correct ones marked."""
+
+    cell_template_name = "reports/cells/question_options.html"
+
+
+class QuestionStatisticsReport(LearningReportView):
+    """Per question of one quiz: attempts, facility, discrimination, options chosen, flags."""
+
+    spec = QUESTION_STATISTICS
+    page_title = _("Question statistics")
+    header_icon = "help"
+    index_url_name = "reports_question_statistics"
+    index_results_url_name = "reports_question_statistics_results"
+    results_template_name = "reports/question_statistics_results.html"
+    filterset_class = QuestionStatisticsFilterSet
+    paginate_by = 200
+    columns = [
+        Column("position", label=_("#")),
+        Column("prompt", label=_("Question")),
+        Column("attempts", label=_("Attempts")),
+        Column("facility", label=_("Facility %")),
+        Column("discrimination", label=_("Discrimination")),
+        OptionsColumn("options", label=_("Options chosen")),
+        Column("flags_text", label=_("Flags")),
+    ]  # fmt: skip
+
+    def get(self, request, *args, **kwargs):
+        if _names_unknown_object(request, "quiz", selectors.quiz_choices(self.report_scope)):
+            raise Http404
+        return super().get(request, *args, **kwargs)
+
+    def get_filterset_kwargs(self):
+        kwargs = super().get_filterset_kwargs()
+        if "attempts" not in kwargs["data"]:
+            kwargs["data"] = kwargs["data"].copy()
+            kwargs["data"]["attempts"] = selectors.AttemptSet.FIRST
+        return kwargs
+
+    def report_filter(self) -> selectors.QuestionStatisticsFilter:
+        data = self.cleaned_filters()
+        quiz = data.get("quiz")
+        return selectors.QuestionStatisticsFilter(
+            scope=self.report_scope,
+            quiz_id=quiz.pk if quiz else None,
+            attempts=data.get("attempts") or selectors.AttemptSet.FIRST,
+        )
+
+    def export_row_count(self) -> int:
+        return 0  # one row per question: always small
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["quiz_chosen"] = self.report_filter().quiz_id is not None
+        return context
+
+
+def _names_unknown_object(request, name: str, allowed) -> bool:
+    """A filter naming an object (by id) the reader may not report on, or that does not exist:
+    a 404, as on routes that name an object in their path."""
+    raw = request.GET.get(name, "")
+    if not raw:
+        return False
+    if not raw.isdigit() or len(raw) > 18:
+        return True
+    return not allowed.filter(pk=int(raw)).exists()
 
 
 class MyExportsReport(ReportView):

@@ -1,6 +1,7 @@
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -8,10 +9,13 @@ from reports import scope
 from reports.panels import add_learning_panel
 from reports.views import (
     CourseCompletionReport,
+    EvaluationCommentsReport,
+    EvaluationSummaryReport,
     LearnerProgressReport,
     LearnerTranscriptReport,
     MyExportsReport,
     OrganizationRosterReport,
+    QuestionStatisticsReport,
     export_download,
 )
 
@@ -24,15 +28,21 @@ def report_form_css():
 
 
 REPORTS = [
-    ("course-completion", CourseCompletionReport, "reports_course_completion", "Course completion",
-     "tasks"),
-    ("learner-progress", LearnerProgressReport, "reports_learner_progress", "Learner progress",
-     "user"),
+    ("course-completion", CourseCompletionReport, "reports_course_completion",
+     _("Course completion"), "tasks"),
+    ("learner-progress", LearnerProgressReport, "reports_learner_progress",
+     _("Learner progress"), "user"),
     ("learner-transcript", LearnerTranscriptReport, "reports_learner_transcript",
-     "Learner transcript", "doc-full"),
+     _("Learner transcript"), "doc-full"),
     ("organization-roster", OrganizationRosterReport, "reports_organization_roster",
-     "Organization roster", "group"),
-    ("my-exports", MyExportsReport, "reports_exports", "My exports", "download"),
+     _("Organization roster"), "group"),
+    ("evaluations", EvaluationSummaryReport, "reports_evaluations",
+     _("Course evaluations"), "list-ul"),
+    ("evaluation-comments", EvaluationCommentsReport, "reports_evaluation_comments",
+     _("Evaluation comments"), "comment"),
+    ("question-statistics", QuestionStatisticsReport, "reports_question_statistics",
+     _("Question statistics"), "help"),
+    ("my-exports", MyExportsReport, "reports_exports", _("My exports"), "download"),
 ]  # fmt: skip
 
 

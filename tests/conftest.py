@@ -21,6 +21,14 @@ def _media_storage(settings, tmp_path):
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_render_cache():
+    """Routes and settings kept per content version: the numbers repeat from test to test."""
+    from infrastructure import render_cache
+
+    render_cache.forget()
+
+
 @pytest.fixture
 def fresh_cache(settings):
     """A cache namespace of this test's own: pages another test cached cannot answer here.

@@ -19,7 +19,8 @@ from wagtail.models import Site
 from certificates import services as certificate_services
 from certificates.models import Certificate, CertificateStatus
 from courses.models import CourseCredit, CoursePage, CreditType, ModulePage, ProgramPage
-from enrollments.models import Enrollment, EnrollmentStatus
+from enrollments.models import CourseEvaluation, Enrollment, EnrollmentStatus
+from organizations.models import Membership, Organization, OrganizationKind, Role
 
 PASSWORD = "correct-horse-battery"
 
@@ -54,6 +55,26 @@ def verified_user(**fields):
     user = UserFactory(**fields)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
+
+
+# --- Organizations ------------------------------------------------------------------------------
+
+
+def organization(name="Riverside Imaging Research Center", **fields) -> Organization:
+    """An approved organization of the registry."""
+    fields.setdefault("kind", OrganizationKind.IMAGING_SITE)
+    return Organization.objects.create(name=name, **fields)
+
+
+def member(org, *, role=Role.MEMBER, **fields):
+    """A verified user who belongs to ``org`` (``role=Role.COORDINATOR`` for its coordinator)."""
+    user = verified_user(organization=org.name, **fields)
+    Membership.objects.create(user=user, organization=org, role=role)
+    return user
+
+
+def coordinator(org, **fields):
+    return member(org, role=Role.COORDINATOR, **fields)
 
 
 # --- The page tree: HomePage > ProgramPage > CoursePage > ModulePage ----------------------------
@@ -176,7 +197,17 @@ def course(
     return page
 
 
-def module(parent, title="Lesson", *, quiz_kind="", questions=(), publish=True, body=None):
+def module(
+    parent,
+    title="Lesson",
+    *,
+    quiz_kind="",
+    questions=(),
+    publish=True,
+    body=None,
+    scorm_package=None,
+    scorm_completion="completed",
+):
     page = ModulePage(
         title=title,
         slug=f"m-{next(_counter)}",
@@ -184,6 +215,8 @@ def module(parent, title="Lesson", *, quiz_kind="", questions=(), publish=True, 
         body=body if body is not None else [block("text", "<p>Lesson text about GCP.</p>")],
         quiz_kind=quiz_kind,
         questions=list(questions),
+        scorm_package=scorm_package,
+        scorm_completion=scorm_completion,
     )
     page.live = publish
     parent.add_child(instance=page)
@@ -235,6 +268,19 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
 
 
+class CourseEvaluationFactory(factory.django.DjangoModelFactory):
+    """An evaluation as ``submit_evaluation`` leaves it; pass ``enrollment=``."""
+
+    class Meta:
+        model = CourseEvaluation
+
+    overall = 5
+    relevance = 4
+    objectives_met = True
+    free_of_bias = True
+    would_recommend = True
+
+
 def completed_enrollment(user, course) -> Enrollment:
     """An enrollment marked completed directly (the journey itself is tested in enrollments)."""
     return EnrollmentFactory(
@@ -260,3 +306,183 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     course_code = factory.LazyAttribute(lambda o: o.enrollment.course.code)
     completed_on = factory.LazyFunction(timezone.localdate)
     issued_at = factory.LazyFunction(timezone.now)
+
+
+# --- SCORM packages ----------------------------------------------------------------------------
+
+SCO_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Test SCO</title>
+<link rel="stylesheet" href="css/sco.css"></head>
+<body>
+<h1>Imaging trial SCO</h1>
+<p>SCORM <span id="version"></span>, entry <span id="entry"></span></p>
+<p>Location: <span id="location"></span></p>
+<p>Suspend data: <span id="suspend"></span></p>
+<p><button id="next" type="button">Next page</button></p>
+<p><label for="score">Score</label> <input id="score" value="90" size="4">
+<button id="finish" type="button">Finish</button></p>
+<p id="state">started</p>
+<script src="js/sco.js"></script>
+</body></html>
+"""
+
+# A SCO that speaks either version: initializes, shows what it resumed from, sets location and
+# suspend data ("Next page"), reports a score and status ("Finish": passed at 80), commits, and
+# terminates (with exit "suspend" when the page is left before finishing).
+SCO_JS = """(function () {
+  function find(name) {
+    var w = window;
+    for (var i = 0; i < 10 && w; i++) {
+      if (w[name]) { return w[name]; }
+      if (w.parent === w) { break; }
+      w = w.parent;
+    }
+    return null;
+  }
+  var api = find("API_1484_11"), v = "2004";
+  if (!api) { api = find("API"); v = "1.2"; }
+  function get(k12, k04) { return v === "2004" ? api.GetValue(k04) : api.LMSGetValue(k12); }
+  function set(k12, k04, value) {
+    return v === "2004" ? api.SetValue(k04, value) : api.LMSSetValue(k12, value);
+  }
+  function commit() { return v === "2004" ? api.Commit("") : api.LMSCommit(""); }
+  function finish() { return v === "2004" ? api.Terminate("") : api.LMSFinish(""); }
+  var finished = false;
+  if (v === "2004") { api.Initialize(""); } else { api.LMSInitialize(""); }
+  document.getElementById("version").textContent = v;
+  document.getElementById("entry").textContent = get("cmi.core.entry", "cmi.entry");
+  document.getElementById("location").textContent =
+    get("cmi.core.lesson_location", "cmi.location") || "start";
+  document.getElementById("suspend").textContent =
+    get("cmi.suspend_data", "cmi.suspend_data") || "(none)";
+  if (v === "2004") { api.SetValue("cmi.completion_status", "incomplete"); }
+  else if (api.LMSGetValue("cmi.core.lesson_status") !== "passed") {
+    api.LMSSetValue("cmi.core.lesson_status", "incomplete");
+  }
+  document.getElementById("next").addEventListener("click", function () {
+    set("cmi.core.lesson_location", "cmi.location", "page-2");
+    set("cmi.suspend_data", "cmi.suspend_data", "step=2;answers=ab");
+    commit();
+    document.getElementById("location").textContent = "page-2";
+    document.getElementById("state").textContent = "saved";
+  });
+  document.getElementById("finish").addEventListener("click", function () {
+    var score = Number(document.getElementById("score").value);
+    var passed = score >= 80;
+    set("cmi.core.score.raw", "cmi.score.raw", String(score));
+    set("cmi.core.score.min", "cmi.score.min", "0");
+    set("cmi.core.score.max", "cmi.score.max", "100");
+    set("cmi.interactions.0.id", "cmi.interactions.0.id", "q1");
+    if (v === "2004") {
+      api.SetValue("cmi.interactions.0.type", "choice");
+      api.SetValue("cmi.interactions.0.result", passed ? "correct" : "incorrect");
+      api.SetValue("cmi.score.scaled", String(score / 100));
+      api.SetValue("cmi.success_status", passed ? "passed" : "failed");
+      api.SetValue("cmi.completion_status", "completed");
+      api.SetValue("cmi.exit", "normal");
+    } else {
+      api.LMSSetValue("cmi.interactions.0.result", passed ? "correct" : "wrong");
+      api.LMSSetValue("cmi.core.lesson_status", passed ? "passed" : "failed");
+      api.LMSSetValue("cmi.core.exit", "");
+    }
+    commit();
+    finish();
+    finished = true;
+    document.getElementById("state").textContent = "finished";
+  });
+  window.addEventListener("pagehide", function () {
+    if (finished) { return; }
+    set("cmi.core.exit", "cmi.exit", "suspend");
+    finish();
+  });
+}());
+"""
+
+MANIFEST_12 = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="trial-sco-12" version="1.0"
+  xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
+  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
+  <organizations default="org1">
+    <organization identifier="org1">
+      <title>Imaging trials (SCORM 1.2)</title>
+      <item identifier="item1" identifierref="res1"><title>Lesson</title></item>
+    </organization>
+  </organizations>
+  <resources>
+    <resource identifier="res1" type="webcontent" adlcp:scormtype="sco" href="{href}">
+      <file href="index.html"/>
+    </resource>
+  </resources>
+</manifest>
+"""
+
+MANIFEST_2004 = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="trial-sco-2004" version="1"
+  xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
+  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3"
+  xmlns:adlseq="http://www.adlnet.org/xsd/adlseq_v1p3"
+  xmlns:imsss="http://www.imsglobal.org/xsd/imsss">
+  <metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>
+  <organizations default="org1">
+    <organization identifier="org1">
+      <title>Imaging trials (SCORM 2004)</title>
+      <item identifier="chapter"><title>Chapter</title>
+        <item identifier="item1" identifierref="res1"><title>Lesson</title></item>
+      </item>
+    </organization>
+  </organizations>
+  <resources>
+    <resource identifier="res1" type="webcontent" adlcp:scormType="sco" href="{href}">
+      <file href="index.html"/>
+    </resource>
+  </resources>
+</manifest>
+"""
+
+
+def scorm_zip(version="1.2", *, manifest=None, href="index.html", extra=None, omit=()):
+    """A SCORM package as zip bytes: the test SCO (HTML, JS, CSS) and its manifest.
+
+    ``extra`` maps more names to contents (bytes or str); ``omit`` leaves names out;
+    ``manifest`` replaces the manifest's text (None: the version's own).
+    """
+    import io
+    import zipfile
+
+    template = MANIFEST_12 if version == "1.2" else MANIFEST_2004
+    files = {
+        "imsmanifest.xml": manifest if manifest is not None else template.replace("{href}", href),
+        "index.html": SCO_HTML,
+        "js/sco.js": SCO_JS,
+        "css/sco.css": "body { font-family: sans-serif; } #state { font-weight: bold; }",
+        **(extra or {}),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            if name in omit:
+                continue
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def scorm_package(version="1.2", *, title=None, data=None):
+    """A ScormPackage stored as the admin's form stores it (checked, extracted, private)."""
+    import io
+
+    from courses import scorm
+    from courses.models import ScormPackage
+
+    data = data if data is not None else scorm_zip(version)
+    prepared = scorm.prepare_package(io.BytesIO(data), size=len(data))
+    info = prepared.info
+    return ScormPackage.objects.create(
+        title=title or info.title,
+        version=info.version,
+        edition=info.edition,
+        launch_path=info.launch_path,
+        file_count=info.file_count,
+        total_bytes=info.total_bytes,
+        storage_key=prepared.store(),
+    )

@@ -74,13 +74,18 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "infrastructure",
     "home",
+    "organizations",
     "accounts",
     "courses",
     "enrollments",
+    "scorm",
     "certificates",
     "reports",
+    "announcements",
     "credentials",
     "lti",
+    "coordinators",
+    "xapi",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -88,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "infrastructure.request_guards.NulCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The content version, read once per request, and Wagtail's site; then the public pages.
+    "infrastructure.render_cache.SharedSiteMiddleware",
     "infrastructure.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # English URLs carry no prefix; Spanish ones live under /es/ (lms/urls.py, i18n_patterns).
@@ -103,9 +110,12 @@ MIDDLEWARE = [
 ]
 
 # Public pages for anonymous visitors come from the shared cache (0 turns it off).
+# Learners mailed per batch (one SMTP connection each) when an announcement is sent.
+LMS_ANNOUNCEMENT_BATCH_SIZE = _read("LMS_ANNOUNCEMENT_BATCH_SIZE", env.int, 100)
 LMS_ANONYMOUS_PAGE_CACHE_SECONDS = _read("LMS_ANONYMOUS_PAGE_CACHE_SECONDS", env.int, 300)
-# A signed-in learner's repeat views of a page come from the cache until their records change.
-LMS_SIGNED_IN_PAGE_CACHE_SECONDS = _read("LMS_SIGNED_IN_PAGE_CACHE_SECONDS", env.int, 300)
+# Sessions are read from the cache (Redis), written through to the database: a signed-in page
+# costs no session query, and a Redis restart signs no one out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # How long Redis may keep its copy of the content version (the database holds the number).
 LMS_PAGE_CACHE_VERSION_SECONDS = _read("LMS_PAGE_CACHE_VERSION_SECONDS", env.int, 5)
 # Public certificate verifications per client address per minute.
@@ -205,6 +215,24 @@ LTI_GENERATE_KEYS = _read("LTI_GENERATE_KEYS", env.bool, True)
 # (or the passback, which the worker retries).
 LTI_PLATFORM_TIMEOUT_SECONDS = _read("LTI_PLATFORM_TIMEOUT_SECONDS", env.float, 10.0)
 
+# --- xAPI: learning records sent to a learning record store (LRS) -------------------------------
+# Off unless XAPI_ENDPOINT is set: then enrollments, completed modules, quiz results, completed
+# courses and issued certificates are written to an outbox in the same transaction and sent by the
+# worker. The endpoint is the LRS's xAPI base (statements go to <endpoint>statements); the
+# username and password are its HTTP Basic credentials (an LRS's "key" and "secret").
+XAPI_ENDPOINT = _read("XAPI_ENDPOINT", env.str, "").strip()
+if XAPI_ENDPOINT and not XAPI_ENDPOINT.startswith(("http://", "https://")):
+    raise config_error(f"XAPI_ENDPOINT must be an http(s) URL, not {XAPI_ENDPOINT!r}")
+if XAPI_ENDPOINT and not XAPI_ENDPOINT.endswith("/"):
+    XAPI_ENDPOINT += "/"
+XAPI_USERNAME = _read("XAPI_USERNAME", env.str, "")
+XAPI_PASSWORD = _read("XAPI_PASSWORD", env.str, "")
+XAPI_TIMEOUT_SECONDS = _read("XAPI_TIMEOUT_SECONDS", env.float, 10.0)
+# Statements per POST, and the first retry's delay (doubling up to XAPI_RETRY_MAX_SECONDS).
+XAPI_BATCH_SIZE = _read("XAPI_BATCH_SIZE", env.int, 50)
+XAPI_RETRY_BASE_SECONDS = _read("XAPI_RETRY_BASE_SECONDS", env.int, 30)
+XAPI_RETRY_MAX_SECONDS = _read("XAPI_RETRY_MAX_SECONDS", env.int, 3600)
+
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_DATA_DIR = VAR_DIR / "celery"
 if REDIS_URL:
@@ -250,9 +278,16 @@ CERTIFICATES_STALE_PENDING_SECONDS = _read("CERTIFICATES_STALE_PENDING_SECONDS",
 CELERY_BEAT_SCHEDULE = {
     "certificates-sweep": {"task": "certificates.sweep", "schedule": 120.0},
     "lti-sweep-scores": {"task": "lti.sweep_scores", "schedule": 600.0},
+    "xapi-sweep": {"task": "xapi.sweep", "schedule": 60.0},
     "certificates-expiry-reminders": {
         "task": "certificates.send_expiry_reminders",
         "schedule": 3600.0,
+    },
+    # Daily: each coordinator's digest goes once a month (recorded), on the first run of the
+    # month, and a failed one is tried again on the next days.
+    "coordinators-monthly-digest": {
+        "task": "coordinators.send_monthly_digests",
+        "schedule": 86400.0,
     },
 }
 
@@ -311,8 +346,6 @@ MIDDLEWARE += [
     "infrastructure.admin_guards.ImageChooserPermissionMiddleware",
     "infrastructure.admin_guards.PageChooserScopeMiddleware",
     "infrastructure.admin_guards.WagtailBadInputMiddleware",
-    # Innermost, so a cached page gets every header the middleware above adds.
-    "infrastructure.caching.SignedInPageCacheMiddleware",
 ]
 
 # --- Internationalization -----------------------------------------------------------------------
@@ -331,7 +364,12 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # --- Static and media ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The SCORM run-time comes from the npm registry (package.json; `npm ci` in make setup and CI):
+# served from node_modules as /static/scorm-again/, never committed.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("scorm-again", BASE_DIR / "node_modules" / "scorm-again" / "dist"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(_read("MEDIA_ROOT", env.str, str(VAR_DIR / "media")))
 # Certificate PDFs and report exports: never under MEDIA_ROOT, served only through views that check.
@@ -369,6 +407,17 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "home.forms.LessonDocumentForm"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = _read("WAGTAILDOCS_MAX_UPLOAD_SIZE", env.int, 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# SCORM packages (courses/scorm.py): checked before anything is stored.
+SCORM_MAX_UPLOAD_BYTES = _read("SCORM_MAX_UPLOAD_BYTES", env.int, 200 * 1024 * 1024)
+SCORM_MAX_UNCOMPRESSED_BYTES = _read("SCORM_MAX_UNCOMPRESSED_BYTES", env.int, 500 * 1024 * 1024)
+SCORM_MAX_FILES = _read("SCORM_MAX_FILES", env.int, 5000)
+SCORM_MAX_COMPRESSION_RATIO = _read("SCORM_MAX_COMPRESSION_RATIO", env.int, 100)
+SCORM_ALLOWED_EXTENSIONS = [
+    "html", "htm", "xhtml", "js", "mjs", "css", "json", "xml", "xsd", "dtd", "txt", "map",
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp",
+    "mp3", "mp4", "m4a", "m4v", "webm", "ogg", "oga", "ogv", "wav", "vtt", "srt",
+    "woff", "woff2", "ttf", "otf", "eot", "pdf",
+]  # fmt: skip
 
 # --- Content Security Policy (django-csp; infrastructure/csp.py gives the admin its own) ----
 _SELF, _NONE, _INLINE = "'self'", "'none'", "'unsafe-inline'"

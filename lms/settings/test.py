@@ -36,4 +36,6 @@ if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
 
 # Tests of pages expect fresh renders; tests/home/test_caching.py turns the cache on.
 LMS_ANONYMOUS_PAGE_CACHE_SECONDS = 0
-LMS_SIGNED_IN_PAGE_CACHE_SECONDS = 300
+# A Celery worker a test starts may send the tasks it enqueues to the test's private queue
+# (tests/worker.py: the queue it consumes), instead of the default queue nobody consumes there.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("LMS_TEST_CELERY_QUEUE", "celery")

@@ -77,10 +77,146 @@
         });
     }
 
+
+    // The organization field (sign-up, profile): an ARIA combobox that searches the registry as
+    // the learner types (organizations:search, JSON). Without script the input keeps the
+    // browser's own suggestion list (a datalist), and any typed name is accepted by the server.
+    function organizationComboboxes() {
+        var inputs = document.querySelectorAll("input[data-organization-search]");
+        Array.prototype.forEach.call(inputs, function (input, index) {
+            if (input.disabled || input.readOnly) {
+                return;
+            }
+            var url = input.getAttribute("data-organization-search");
+            var minLength = parseInt(input.getAttribute("data-min-length") || "2", 10);
+            var listId = input.id + "-listbox";
+            var statusId = input.id + "-status";
+            var wrapper = document.createElement("div");
+            wrapper.className = "combobox";
+            input.parentNode.insertBefore(wrapper, input);
+            wrapper.appendChild(input);
+            var list = document.createElement("ul");
+            list.id = listId;
+            list.className = "combobox__list";
+            list.setAttribute("role", "listbox");
+            list.setAttribute("aria-label", input.getAttribute("data-listbox-label") || "");
+            list.hidden = true;
+            wrapper.appendChild(list);
+            var status = document.createElement("div");
+            status.id = statusId;
+            status.className = "visually-hidden";
+            status.setAttribute("role", "status");
+            wrapper.appendChild(status);
+            input.removeAttribute("list");
+            input.setAttribute("role", "combobox");
+            input.setAttribute("aria-autocomplete", "list");
+            input.setAttribute("aria-expanded", "false");
+            input.setAttribute("aria-controls", listId);
+            var options = [];
+            var active = -1;
+            var timer = null;
+            var latest = 0;
+
+            function close() {
+                list.hidden = true;
+                input.setAttribute("aria-expanded", "false");
+                input.removeAttribute("aria-activedescendant");
+                active = -1;
+            }
+            function highlight(next) {
+                if (!options.length) {
+                    return;
+                }
+                active = (next + options.length) % options.length;
+                options.forEach(function (option, i) {
+                    option.setAttribute("aria-selected", i === active ? "true" : "false");
+                });
+                input.setAttribute("aria-activedescendant", options[active].id);
+                options[active].scrollIntoView({ block: "nearest" });
+            }
+            function choose(option) {
+                input.value = option.getAttribute("data-value");
+                close();
+                status.textContent = input.value;
+            }
+            function show(results) {
+                list.innerHTML = "";
+                options = results.map(function (result, i) {
+                    var option = document.createElement("li");
+                    option.id = input.id + "-option-" + index + "-" + i;
+                    option.setAttribute("role", "option");
+                    option.setAttribute("aria-selected", "false");
+                    option.setAttribute("data-value", result.name);
+                    option.textContent = result.name;
+                    if (result.place || result.kind) {
+                        var detail = document.createElement("span");
+                        detail.className = "combobox__detail";
+                        detail.textContent = [result.kind, result.place].filter(Boolean).join(" · ");
+                        option.appendChild(detail);
+                    }
+                    option.addEventListener("mousedown", function (event) {
+                        event.preventDefault();
+                        choose(option);
+                    });
+                    list.appendChild(option);
+                    return option;
+                });
+                var open = options.length > 0;
+                list.hidden = !open;
+                input.setAttribute("aria-expanded", open ? "true" : "false");
+                active = -1;
+                status.textContent = (input.getAttribute(open ? "data-results-text" : "data-no-results-text") || "")
+                    .replace("%s", String(options.length));
+            }
+            function search() {
+                var query = input.value.trim();
+                if (query.length < minLength) {
+                    close();
+                    return;
+                }
+                var ticket = ++latest;
+                fetch(url + "?q=" + encodeURIComponent(query), {
+                    credentials: "same-origin",
+                    headers: { Accept: "application/json" }
+                })
+                    .then(function (response) {
+                        return response.ok ? response.json() : { results: [] };
+                    })
+                    .then(function (data) {
+                        if (ticket === latest) {
+                            show(data.results || []);
+                        }
+                    })
+                    .catch(close);
+            }
+            input.addEventListener("input", function () {
+                window.clearTimeout(timer);
+                timer = window.setTimeout(search, 200);
+            });
+            input.addEventListener("keydown", function (event) {
+                if (event.key === "ArrowDown" && !list.hidden) {
+                    event.preventDefault();
+                    highlight(active + 1);
+                } else if (event.key === "ArrowUp" && !list.hidden) {
+                    event.preventDefault();
+                    highlight(active - 1);
+                } else if (event.key === "Enter" && !list.hidden && active >= 0) {
+                    event.preventDefault();
+                    choose(options[active]);
+                } else if (event.key === "Escape" && !list.hidden) {
+                    event.preventDefault();
+                    close();
+                }
+            });
+            input.addEventListener("blur", close);
+        });
+    }
+
     function start() {
         focusErrorSummary();
         watchCertificates();
         filterToggles();
+        organizationComboboxes();
     }
 
     if (document.readyState === "loading") {

@@ -82,7 +82,7 @@ def test_a_non_pdf_upload_is_a_form_error(client, certificate):
 
 
 def test_verification_is_rate_limited_per_ip(client, certificate, monkeypatch):
-    monkeypatch.setattr("certificates.ratelimit.time.time", lambda: 1_800_000_000.0)  # one window
+    monkeypatch.setattr("infrastructure.ratelimit.time.time", lambda: 1_800_000_000.0)  # one window
     url = certificate.get_absolute_url()
     ip, other_ip = (f"203.0.113.{random.randint(1, 250)}" for _ in range(2))
     statuses = [client.get(url, REMOTE_ADDR=ip).status_code for _ in range(35)]

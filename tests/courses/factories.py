@@ -9,4 +9,6 @@ from tests.factories import (  # noqa: F401
     module,
     program,
     question,
+    scorm_package,
+    scorm_zip,
 )

@@ -136,6 +136,8 @@ def test_an_older_edition_serves_its_enrolled_learners_until_its_termination_dat
     client.force_login(learner)
     assert "Lesson text about GCP" in client.get(module.url).content.decode()
     CoursePage.objects.filter(pk=course.pk).update(termination_date=datetime.date(2020, 1, 1))
+    course.refresh_from_db()
+    course.save_revision().publish()  # as an editor changes it: the pages show it at once
     body = client.get(module.url).content.decode()
     assert "Lesson text about GCP" not in body
     assert "This module is closed" in body

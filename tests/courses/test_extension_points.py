@@ -28,11 +28,6 @@ def close_terminated_courses(request, module, *, course):
     return None
 
 
-@pytest.fixture(autouse=True)
-def _render_every_time(settings):
-    settings.LMS_SIGNED_IN_PAGE_CACHE_SECONDS = 0
-
-
 @pytest.fixture
 def course(db):
     return factories.course(factories.program("ctn"), "CTN-101", modules=2)

@@ -164,6 +164,21 @@ class PageTreeTests(WagtailPageTestCase):
             ModulePage.objects.child_of(self.course).filter(quiz_kind="post_test").count(), 1
         )
 
+    def test_refuses_a_draw_larger_than_the_pool(self):
+        questions = [question_data(), question_data()]
+        response = self.post_create(
+            self.course,
+            ModulePage,
+            module_form("knowledge_check", questions, draw_count="3", slug="pool"),
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "The quiz has 2 questions: it cannot draw 3 per attempt.")
+        self.assertFalse(ModulePage.objects.filter(slug="pool").exists())
+        data = module_form("knowledge_check", questions, draw_count="2", slug="pool")
+        self.assertCanCreate(self.course, ModulePage, data | {"shuffle_options": "on"})
+        module = ModulePage.objects.get(slug="pool")
+        self.assertEqual((module.draw_count, module.shuffle_options), (2, True))
+
     def test_refuses_a_pass_mark_outside_0_to_100(self):
         for bad in ("101", "-5"):
             response = self.post_create(self.program, CoursePage, course_form(pass_mark=bad))

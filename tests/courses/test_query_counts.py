@@ -9,12 +9,6 @@ from tests.courses import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _render_every_time(settings):
-    """These count what rendering a page costs: the signed-in page cache would hide it."""
-    settings.LMS_SIGNED_IN_PAGE_CACHE_SECONDS = 0
-
-
 def count_queries(client, url, params=None) -> int:
     client.get(url, params)  # warm per-process caches (site root, content types)
     with CaptureQueriesContext(connection) as captured:
@@ -123,3 +117,45 @@ def test_a_preview_with_progress_costs_the_same_with_3_and_30_modules(client, dj
     for index in range(27):
         factories.module(course, title=f"Extra {index}")
     assert [count_queries(client, url, {"mode": "done-2"}) for url in urls] == small
+
+
+# A signed-in learner's first view, rendered for the request with no per-person cache: the
+# session comes from the cache, then the user, the page, and the learner's own state. What every
+# learner shares (the route, the site, the outline, the overview, the lesson body) is read once
+# per content version.
+COURSE_PAGE_QUERIES = 5  # user, course, enrollment, progress, certificate
+MODULE_PAGE_QUERIES = 4  # user, module, enrollment, progress
+QUIZ_PAGE_QUERIES = 5  # ... and the learner's attempts
+
+
+def test_a_learners_first_views_cost_a_fixed_number_of_queries_whatever_the_course_holds(client):
+    from enrollments import services
+    from tests.factories import UserFactory, correct_answers, wrong_answers
+
+    program = factories.program("ctn")
+    course = factories.course(program, "CTN-101", modules=3, post_test=True, attempt_limit=9)
+    modules = list(course.get_children().specific().order_by("path"))
+    first, post_test = modules[0], modules[-1]
+    learner = UserFactory(email="learner@example.org")
+    enrollment = services.enroll(user=learner, course=course)[0]
+    client.force_login(learner)
+
+    def costs():
+        return tuple(count_queries(client, page.url) for page in (course, first, post_test))
+
+    assert costs() == (COURSE_PAGE_QUERIES, MODULE_PAGE_QUERIES, QUIZ_PAGE_QUERIES)
+    # More modules, more learners (with progress and attempts of their own), more attempts.
+    for index in range(27):
+        factories.module(course, title=f"Extra {index}")
+    for number in range(40):
+        other = UserFactory(email=f"other{number}@example.org")
+        theirs = services.enroll(user=other, course=course)[0]
+        services.complete_module(enrollment=theirs, module_id=first.pk)
+        services.submit_quiz(enrollment=theirs, module_id=post_test.pk,
+                             answers=wrong_answers(post_test), attempt_number=1)  # fmt: skip
+    services.complete_module(enrollment=enrollment, module_id=first.pk)
+    for number in (1, 2, 3):
+        services.submit_quiz(enrollment=enrollment, module_id=post_test.pk,
+                             answers=wrong_answers(post_test), attempt_number=number)  # fmt: skip
+    assert correct_answers(post_test)  # the quiz is still there to pass
+    assert costs() == (COURSE_PAGE_QUERIES, MODULE_PAGE_QUERIES, QUIZ_PAGE_QUERIES)

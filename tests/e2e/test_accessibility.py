@@ -182,9 +182,56 @@ def test_admin_report_pages_have_no_wcag_violations(ui, certificate_issuing):
     audit = Audit(ui)
     for name in (
         "reports_course_completion", "reports_learner_progress", "reports_learner_transcript",
-        "reports_organization_roster", "reports_exports",
+        "reports_organization_roster", "reports_exports", "reports_evaluations",
+        "reports_evaluation_comments", "reports_question_statistics", "announcements_log",
+        "announcements_compose",
     ):  # fmt: skip
         audit.check(name, reverse(name))
+    one_quiz = f"?quiz={world['post_test'].pk}"
+    audit.check("one quiz's statistics", reverse("reports_question_statistics") + one_quiz)
     one_learner = f"?learner={world['learner'].pk}"
     audit.check("one learner's transcript", reverse("reports_learner_transcript") + one_learner)
+    assert audit.write() == {}
+
+
+def test_coordinator_and_organization_pages_have_no_wcag_violations(ui):
+    from coordinators.models import StudyRoster
+    from organizations import services as organizations
+    from tests import factories as all_factories
+
+    world = learner_world()
+    riverside = all_factories.organization("Riverside Imaging Research Center",
+                                           site_identifier="CTN-0042", city="Portland")  # fmt: skip
+    organizations.affiliate(user=world["learner"], organization=riverside)
+    boss = all_factories.coordinator(riverside, email="boss@example.org", full_name="Robin Boss")
+    roster = StudyRoster.objects.create(organization=riverside, name="ACRIN-6688",
+                                        on_date="2026-06-15")  # fmt: skip
+    roster.courses.set([world["course"]])
+    sent = organizations.invite(organization=riverside, email="new@example.org", invited_by=boss)
+    audit = Audit(ui)
+    page = ui.page
+
+    audit.check("invitation (signed out)", reverse("organizations:invitation", args=[sent.token]))
+    audit.check("sign-up (invited)", reverse("account_signup"))
+    audit.check("invitation (bad link)", reverse("organizations:invitation", args=["x"]),
+                status=400)  # fmt: skip
+    ui.page.context.clear_cookies()
+    ui.goto(reverse("account_signup"))
+    page.get_by_role("combobox", name="Organization").press_sequentially("river", delay=50)
+    page.get_by_role("listbox").get_by_role("option").first.wait_for()
+    audit.check("sign-up with the organization list open")
+
+    sign_in(ui, "boss@example.org")
+    site = f"/site/{riverside.pk}"
+    audit.check("coordinator: people", f"{site}/")
+    audit.check("coordinator: person", f"{site}/people/{world['learner'].pk}/")
+    audit.check("coordinator: study rosters", f"{site}/studies/")
+    audit.check("coordinator: trained on a date",
+                f"{site}/studies/?on_date=2026-06-15&courses={world['course'].pk}")  # fmt: skip
+    audit.check("coordinator: bad question", f"{site}/studies/?on_date=x", status=400)
+    audit.check("coordinator: study roster", f"{site}/studies/{roster.pk}/")
+    audit.check("coordinator: invitations", f"{site}/invitations/")
+    page.get_by_label("Email address").fill("not-an-address")
+    page.get_by_role("button", name="Send invitation").click()
+    audit.check("coordinator: invitation with errors")
     assert audit.write() == {}

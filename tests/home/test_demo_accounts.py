@@ -33,3 +33,19 @@ def test_demo_account_command_refuses_when_debug_is_off(settings):
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("create_demo_accounts")
     assert get_user_model().objects.count() == 0
+
+
+def test_the_demo_coordinator_coordinates_a_demo_organization_of_the_registry():
+    from organizations.models import Membership, Organization, OrganizationStatus, Role
+
+    create_demo_accounts()
+    create_demo_accounts()
+
+    coordinator = Membership.objects.get(user__email="coordinator@lms.example")
+    assert (coordinator.organization.name, coordinator.role) == (
+        "Riverside Imaging Research Center", Role.COORDINATOR)  # fmt: skip
+    learner = Membership.objects.get(user__email="learner@lms.example")
+    assert (learner.organization, learner.role) == (coordinator.organization, Role.MEMBER)
+    assert Organization.objects.filter(status=OrganizationStatus.APPROVED).count() == 7
+    assert list(Organization.objects.filter(status=OrganizationStatus.PENDING).values_list(
+        "name", flat=True)) == ["SNMMI Demo Site"]  # fmt: skip

@@ -1,7 +1,7 @@
 import pytest
 
 from certificates.models import Certificate, CertificateStatus
-from enrollments.models import Enrollment
+from enrollments.models import CourseEvaluation, Enrollment, QuizAttempt
 from reports.demo import load_demo_activity
 from tests.courses import factories
 
@@ -18,5 +18,10 @@ def test_demo_activity_makes_progress_and_certificates_once():
     completed = Enrollment.objects.filter(status="completed").count()
     assert completed > 0
     assert Certificate.objects.filter(status=CertificateStatus.ISSUED).count() == completed
+    # Every finished course has its evaluation; first attempts are not all perfect, so the
+    # evaluation and question statistics reports have something to show.
+    assert CourseEvaluation.objects.count() == completed
+    assert QuizAttempt.objects.filter(number=1).count() > 0
+    assert QuizAttempt.objects.filter(number=1, passed=False).exists()
     assert load_demo_activity(learners=8) == 0
     assert Enrollment.objects.count() == created

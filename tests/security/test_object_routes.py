@@ -14,10 +14,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from certificates import services as certificate_services
 from certificates.models import Board, BoardCertification
+from coordinators.models import StudyRoster
 from courses.permissions import ensure_instructor_group
 from credentials import keys
 from enrollments import services
+from organizations import services as organization_services
+from organizations.models import Membership, Organization, OrganizationStatus, Role
 from reports.models import ReportExport
+from tests import factories as all_factories
 from tests.accounts.factories import UserFactory
 from tests.certificates.conftest import completed_enrollment
 from tests.courses import factories
@@ -57,8 +61,25 @@ TABLE = {
     "certificates_admin:reissue": ("get", {"anonymous": LOGIN, "owner": 403,
                                            "other_learner": 403, "other_instructor": 302,
                                            "admin": 200}),
+    "enrollments_regrade:quiz": ("get", {"anonymous": LOGIN, "owner": 403, "other_learner": 403,
+                                         "other_instructor": 302, "admin": 200}),
+    "enrollments_regrade:preview": ("get", {"anonymous": LOGIN, "owner": 403,
+                                            "other_learner": 403, "other_instructor": 302,
+                                            "admin": 200}),
+    # An admin's POST without the confirmation box is a 400 that changes nothing.
+    "enrollments_regrade:apply": ("post", {"anonymous": LOGIN, "owner": 403,
+                                           "other_learner": 403, "other_instructor": 302,
+                                           "admin": 400}),
     "reports_export_download": ("get", {"anonymous": LOGIN, "owner": 403, "other_learner": 403,
                                         "other_instructor": 404, "admin": 200}),
+    # SCORM: files for the enrolled learner and editors (anyone else: 404, nothing to probe);
+    # commits and launches for the enrolled learner only.
+    "scorm:file": ("get", {"anonymous": 404, "owner": 200, "other_learner": 404,
+                           "other_instructor": 200, "admin": 200}),
+    "scorm:commit": ("post", {"anonymous": LOGIN, "owner": 200, "other_learner": 404,
+                              "other_instructor": 404, "admin": 404}),
+    "scorm:launch": ("post", {"anonymous": LOGIN, "owner": 200, "other_learner": 404,
+                              "other_instructor": 404, "admin": 404}),
     "credentials:key": ("get", {a: 200 for a in ACTORS}),
     "credentials:status_list": ("get", {a: 200 for a in ACTORS}),
     "credentials:achievement": ("get", {a: 200 for a in ACTORS}),
@@ -68,8 +89,45 @@ TABLE = {
     "credentials:download_jwt": ("get", {"anonymous": LOGIN, "owner": 200,
                                          "other_learner": 404, "other_instructor": 404,
                                          "admin": 200}),
+    # A site coordinator's pages: "owner" coordinates the organization named, "other_learner"
+    # coordinates another one; nobody else (administrators included) sees them.
+    **{f"coordinators:{name}": ("get", {"anonymous": LOGIN, "owner": 200, "other_learner": 404,
+                                        "other_instructor": 404, "admin": 404})
+       for name in ("roster", "person", "studies", "study", "study_csv", "study_pdf",
+                    "invitations")},
+    "coordinators:withdraw_invitation": ("post", {"anonymous": LOGIN, "owner": 302,
+                                                  "other_learner": 404, "other_instructor": 404,
+                                                  "admin": 404}),
+    # An invitation's link (to the owner's address): others are told it is not theirs.
+    "organizations:invitation": ("get", {"anonymous": 200, "owner": 200, "other_learner": 403,
+                                         "other_instructor": 403, "admin": 403}),
+    "organization_actions:approve": ("get", {"anonymous": LOGIN, "owner": 403,
+                                             "other_learner": 403, "other_instructor": 302,
+                                             "admin": 200}),
+    "organization_actions:merge": ("get", {"anonymous": LOGIN, "owner": 403,
+                                           "other_learner": 403, "other_instructor": 302,
+                                           "admin": 200}),
+    # These name their object in the query string (?course=, ?quiz=).
+    "reports_evaluations": ("get", {"anonymous": LOGIN, "owner": 403, "other_learner": 403,
+                                    "other_instructor": 404, "admin": 200}),
+    "reports_evaluation_comments": ("get", {"anonymous": LOGIN, "owner": 403,
+                                            "other_learner": 403, "other_instructor": 404,
+                                            "admin": 200}),
+    "reports_question_statistics": ("get", {"anonymous": LOGIN, "owner": 403,
+                                            "other_learner": 403, "other_instructor": 404,
+                                            "admin": 200}),
+    "announcements_compose": ("get", {"anonymous": LOGIN, "owner": 403, "other_learner": 403,
+                                      "other_instructor": 403, "admin": 200}),
 }  # fmt: skip
-OUR_NAMESPACES = ("enrollments", "certificates", "certificates_admin", "credentials")
+OUR_NAMESPACES = (
+    "enrollments", "certificates", "certificates_admin", "credentials", "enrollments_regrade",
+    "coordinators", "organizations", "organization_actions", "scorm",
+)  # fmt: skip
+# Routes of ours that name an object in their query string rather than their path.
+QUERY_OBJECT_ROUTES = (
+    "reports_evaluations", "reports_evaluation_comments", "reports_question_statistics",
+    "announcements_compose",
+)  # fmt: skip
 
 
 def our_object_routes() -> set[str]:
@@ -80,6 +138,8 @@ def our_object_routes() -> set[str]:
         for entry in patterns:
             if isinstance(entry, URLResolver):
                 walk(entry.url_patterns, entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and entry.name in QUERY_OBJECT_ROUTES:
+                found.add(entry.name)
             elif isinstance(entry, URLPattern) and entry.pattern.converters and entry.name:
                 name = f"{namespace}:{entry.name}" if namespace else entry.name
                 if namespace in OUR_NAMESPACES or name.startswith("reports_export"):
@@ -119,10 +179,38 @@ def world(django_user_model, settings, tmp_path):
     other_instructor = UserFactory(email="cmiit.instructor@example.org")
     other_instructor.groups.add(Group.objects.get(name="CMIIT instructors"))
     first_module = course.get_children().specific().exclude(modulepage__quiz_kind="post_test")[0]
+    scorm_module = factories.module(
+        course, title="Interactive", scorm_package=factories.scorm_package("1.2")
+    )
     board = BoardCertification.objects.create(
         user=owner, board=Board.objects.get(code="arrt"), cycle_start=datetime.date(2025, 3, 1)
     )
+    site = all_factories.organization("Riverside Imaging Research Center")
+    Membership.objects.create(user=owner, organization=site, role=Role.COORDINATOR)
+    other_site = all_factories.organization("Lakeside University Hospital")
+    other_learner = UserFactory(email="other@example.org")
+    Membership.objects.create(user=other_learner, organization=other_site, role=Role.COORDINATOR)
+    roster = StudyRoster.objects.create(organization=site, name="ACRIN", on_date="2026-06-01")
+    roster.courses.set([course])
+    invitation = organization_services.invite(organization=site, email=owner.email,
+                                              invited_by=owner)  # fmt: skip
+    withdrawable = organization_services.invite(organization=site, email="x@example.org",
+                                                invited_by=owner)  # fmt: skip
+    pending = Organization.objects.create(name="Northside", status=OrganizationStatus.PENDING)
+    s = f"/site/{site.pk}"
     urls = {
+        "coordinators:roster": f"{s}/",
+        "coordinators:person": f"{s}/people/{owner.pk}/",
+        "coordinators:studies": f"{s}/studies/",
+        "coordinators:study": f"{s}/studies/{roster.pk}/",
+        "coordinators:study_csv": f"{s}/studies/{roster.pk}/csv/",
+        "coordinators:study_pdf": f"{s}/studies/{roster.pk}/pdf/",
+        "coordinators:invitations": f"{s}/invitations/",
+        "coordinators:withdraw_invitation":
+            f"{s}/invitations/{withdrawable.invitation.pk}/withdraw/",
+        "organizations:invitation": f"/organizations/invitations/{invitation.token}/",
+        "organization_actions:approve": f"/admin/organization-actions/{pending.pk}/approve/",
+        "organization_actions:merge": f"/admin/organization-actions/{pending.pk}/merge/",
         "enrollments:enroll": f"/learning/courses/{course.pk}/enroll/",
         "enrollments:complete_module":
             f"/learning/enrollments/{enrollment.pk}/modules/{first_module.pk}/complete/",
@@ -137,19 +225,33 @@ def world(django_user_model, settings, tmp_path):
         "certificates:renew": f"/certificates/renew/{done.pk}/",
         "certificates:status": f"/certificates/status/{done.pk}/",
         "certificates:board_remove": f"/certificates/boards/{board.pk}/remove/",
+        "enrollments_regrade:quiz": f"/admin/regrade/{post_test.pk}/",
+        "enrollments_regrade:preview":
+            f"/admin/regrade/{post_test.pk}/questions/{post_test.questions[0].id}/",
+        "enrollments_regrade:apply":
+            f"/admin/regrade/{post_test.pk}/questions/{post_test.questions[0].id}/apply/",
         "certificates_admin:revoke": f"/admin/certificate-actions/{certificate.pk}/revoke/",
         "certificates_admin:reissue": f"/admin/certificate-actions/{certificate.pk}/reissue/",
         "reports_export_download": f"/admin/learning-reports/exports/{export.pk}/download/",
+        "scorm:file": f"/scorm/{scorm_module.scorm_package_id}/index.html",
+        "scorm:commit": f"/scorm/modules/{scorm_module.pk}/commit/",
+        "scorm:launch": f"/scorm/modules/{scorm_module.pk}/launch/",
         "credentials:key": f"/credentials/keys/{kid}/",
         "credentials:status_list": "/credentials/status/1/",
         "credentials:achievement": "/credentials/achievements/CTN-102/",
         "credentials:download_json": f"/credentials/{certificate.code}/credential.json",
         "credentials:download_jwt": f"/credentials/{certificate.code}/credential.jwt",
+        "reports_evaluations": f"/admin/learning-reports/evaluations/?course={course.pk}",
+        "reports_evaluation_comments":
+            f"/admin/learning-reports/evaluation-comments/?course={course.pk}",
+        "reports_question_statistics":
+            f"/admin/learning-reports/question-statistics/?quiz={post_test.pk}",
+        "announcements_compose": f"/admin/announcements/new/?course={course.pk}",
     }  # fmt: skip
     actors = {
         "anonymous": None,
         "owner": owner,
-        "other_learner": UserFactory(email="other@example.org"),
+        "other_learner": other_learner,
         "other_instructor": other_instructor,
         "admin": admin,
     }
@@ -167,7 +269,10 @@ def test_each_visitor_gets_what_they_should(client, world, route, actor):
     data = {"attempt": "2"} if route == "enrollments:submit_quiz" else {}
     if route == "enrollments:submit_quiz":
         data.update({f"q-{k}": v for k, v in wrong_answers(world["post_test"]).items()})
-    response = getattr(client, method)(url, data)
+    if route == "scorm:commit":
+        response = client.post(url, '{"cmi": {}}', content_type="application/json")
+    else:
+        response = getattr(client, method)(url, data)
     want = expected[actor]
     if want == LOGIN:
         assert response.status_code == 302
@@ -231,6 +336,7 @@ PAGE_ADMIN_ROUTES = [
     ("get", "/admin/courses/{id}/outline/"),
     ("get", "/admin/courses/{id}/changes/"),
     ("post", "/admin/learning-preview/modules/{id}/grade/"),
+    ("get", "/admin/regrade/{id}/"),
 ]
 
 

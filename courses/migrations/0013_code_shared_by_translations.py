@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0010_question_two_options_and_help"),
+        ("courses", "0012_scorm_packages"),
     ]
 
     operations = [

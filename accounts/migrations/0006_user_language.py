@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_pages_version"),
+        ("accounts", "0005_announcements_opt_out"),
     ]
 
     operations = [

@@ -1,0 +1,159 @@
+"""What every learner's page shares, looked up or rendered once per content version.
+
+Nothing here depends on who asks: a page's route, whether any page has view restrictions, the
+site settings. Each is kept under the content version (``caching.current_version``), which
+publishing, unpublishing, moving or deleting a page, a view restriction, a page permission or
+saving site settings moves, so there is nothing to invalidate per person. The lesson body is
+cached by its template (``{% cache %}`` keyed by page id, live revision and language).
+
+Like the page caches, an optimisation only: if Redis is down, the walk and the queries happen.
+"""
+
+import copy
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.core.cache import cache
+
+from infrastructure import caching
+from infrastructure.caching import CACHE_ERRORS, current_version
+
+logger = logging.getLogger(__name__)
+
+ROUTE_SECONDS = 3600
+# Requests that never render a page of the site: no site to look up for them.
+NO_SITE_PREFIXES = ("/static/", "/media/", "/healthz", "/bench/", "/favicon.ico")
+# This process's copies, under the content version they were read at; only the newest is kept.
+_local: dict[str, tuple[int, Any]] = {}
+_generation = 0
+
+
+def forget() -> None:
+    """Drop what this process kept (tests: each rolls the version numbers back)."""
+    global _generation
+    _local.clear()
+    _generation += 1
+
+
+def _version() -> int | None:
+    try:
+        return current_version()
+    except CACHE_ERRORS:
+        logger.warning("Content version unavailable; no shared render cache", exc_info=True)
+        return None
+
+
+def per_version(name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per content version in this process (read-only values only)."""
+    version = _version()
+    if version is None:
+        return compute()
+    kept = _local.get(name)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    value = compute()
+    _local[name] = (version, value)
+    return value
+
+
+def route(root, request, path_components: list[str], walk: Callable[[], Any]):
+    """The page a path leads to from ``root``: Wagtail's walk (two queries a level) once per
+    content version, then one query for the page itself.
+
+    Only plain routes are kept (the page, no extra arguments); a page that is no longer live, or
+    a cache that is away, falls back to the walk.
+    """
+    from wagtail.models import Page
+    from wagtail.url_routing import RouteResult
+
+    version = _version()
+    if version is None or not path_components:
+        return walk()
+    key = f"route:{version}.{_generation}:{root.pk}:{'/'.join(path_components)}"
+    try:
+        hit = cache.get(key)
+    except CACHE_ERRORS:
+        hit = None
+    if hit is not None:
+        model = apps.get_model(hit[0])
+        page = model.objects.live().filter(pk=hit[1]).first()
+        if page is not None and isinstance(page, Page):
+            return RouteResult(page)
+    result = walk()
+    page, args, kwargs = result
+    if not args and not kwargs:
+        try:
+            cache.set(key, (page._meta.label_lower, page.pk), timeout=ROUTE_SECONDS)
+        except CACHE_ERRORS:
+            logger.warning("Route cache unavailable; not stored", exc_info=True)
+    return result
+
+
+def render_key(page) -> str | None:
+    """The key of what a page shows everyone alike: its id, live revision, the content version
+    and the language; None (render afresh) without a live revision or a content version."""
+    from django.utils.translation import get_language
+
+    version = _version()
+    if version is None or not page.live_revision_id:
+        return None
+    return f"{page.pk}.{page.live_revision_id}.{version}.{_generation}.{get_language()}"
+
+
+def any_view_restriction() -> bool:
+    """Whether any page has a view restriction (a saved or deleted one moves the version)."""
+    from wagtail.models import PageViewRestriction
+
+    return per_version("any-view-restriction", PageViewRestriction.objects.exists)
+
+
+class SharedRenderMixin:
+    """For the site's page types: no view-restriction queries while no page has one."""
+
+    def get_view_restrictions(self):
+        from wagtail.models import PageViewRestriction
+
+        if not any_view_restriction():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()  # type: ignore[misc]
+
+
+class SharedSiteMiddleware:
+    """Wagtail's site for the request, with its root page, read once per content version.
+
+    Wagtail looks the site up (a query), then its root page and that page's specific object (two
+    more) on every page it serves; saving a site or publishing the root page moves the version.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = caching._pinned_version.set([None])
+        try:
+            if not request.path.startswith(NO_SITE_PREFIXES):
+                self.attach_site(request)
+            return self.get_response(request)
+        finally:
+            caching._pinned_version.reset(token)
+
+    @staticmethod
+    def attach_site(request) -> None:
+        from wagtail.models import Site
+
+        host = request._get_raw_host()
+
+        def find():
+            site = Site._find_for_request(request)
+            if site is not None:
+                site.root_page.specific  # noqa: B018 - loaded now, kept with the site
+            return site
+
+        try:
+            site = per_version(f"site:{host}:{request.get_port()}", find)
+        except Exception:  # noqa: BLE001 - a bad Host is Django's to refuse, later
+            site = None
+        if site is not None:
+            request._wagtail_site = copy.copy(site)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ScormConfig(AppConfig):
+    name = "scorm"
+    verbose_name = "SCORM run-time"

@@ -1,0 +1,1 @@
+from tests.reports.conftest import catalog  # noqa: F401 (the reports' two-program catalog)
