@@ -20,7 +20,7 @@ from wagtail import blocks as wagtail_blocks
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Locale, Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
@@ -661,7 +661,34 @@ class CoursePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
     def get_outline(self) -> list["ModulePage"]:
         """The live modules as listed (no lesson content), once per content version: the same
         for every learner, and read-only (a preview lists its own)."""
-        return render_cache.per_version(f"outline:{self.pk}", lambda: list(self.get_modules()))
+        return render_cache.per_version(f"outline:{self.pk}", self._modules_in_source_order)
+
+    def _modules_in_source_order(self) -> list["ModulePage"]:
+        """The live modules; a translated course's in its source course's order.
+
+        The outline orders the source course's page tree (``module_order`` holds its ids); a
+        translation's pages sit in the order they were translated, so they follow their source
+        modules' order, found through ``translation_key`` (the post-test last, as there)."""
+        modules = list(self.get_modules())
+        default_locale_id = render_cache.per_version(
+            "default-locale-id", lambda: Locale.get_default().pk
+        )
+        if not modules or self.locale_id == default_locale_id:
+            return modules
+        source_paths = dict(
+            ModulePage.objects.filter(
+                translation_key__in=[module.translation_key for module in modules],
+                locale_id=default_locale_id,
+            ).values_list("translation_key", "path")
+        )
+        return sorted(
+            modules,
+            key=lambda m: (
+                m.quiz_kind == QuizKind.POST_TEST,
+                source_paths.get(m.translation_key, "~"),
+                m.path,
+            ),
+        )
 
     def _overview(self, request) -> dict:
         provider = _provider_name(request)
