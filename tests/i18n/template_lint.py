@@ -8,7 +8,10 @@ TEMPLATES = ROOT / "templates"
 
 # Staff-only pages (the Wagtail admin's own language applies), benchmarks, and text a learner never
 # reads as English prose.
-SKIPPED = ("wagtailadmin/", "courses/admin/", "reports/", "certificates/admin/", "bench/", "lti/")
+SKIPPED = (
+    "wagtailadmin/", "courses/admin/", "reports/", "certificates/admin/", "bench/", "lti/",
+    "enrollments/admin/", "organizations/admin/", "xapi/admin/",
+)  # fmt: skip
 
 _BLOCKTRANS = re.compile(r"{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}", re.S)
 _COMMENT = re.compile(
