@@ -16,7 +16,9 @@ from tests.courses import factories
 from tests.reports.conftest import make_enrollments
 from tests.worker import celery_worker, wait_for
 
-_SERVICES = os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")
+_SERVICES = os.environ.get("DATABASE_URL", "").startswith("postgres") and bool(
+    os.environ.get("REDIS_URL")
+)
 
 pytestmark = [
     pytest.mark.worker,
