@@ -75,6 +75,7 @@ clean:
 
 ## make bench: benchmarks (not tests) on PostgreSQL and Redis; results in bench/results/.
 bench: setup
+	sh bench/ensure-tools
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/pages.py

@@ -9,7 +9,7 @@ reported. Rows:
 - first view: pages rendered for the request, with no page cache in play: a signed-in learner's
   course page, module page and My learning, and the anonymous course page (budget 0.30);
 - repeat view: the same session's same page again (what a per-session cache would serve).
-Needs ``wrk`` (Debian: apt-get install wrk). Reuses the data bench/reports.py seeds.
+Needs ``wrk``: bench/ensure-tools installs it when missing. Reuses the data bench/reports.py seeds.
 """
 
 import json
@@ -152,7 +152,7 @@ def peak_rss_mb(pids) -> dict:
 
 def main():
     if not shutil.which("wrk"):
-        sys.exit("bench/pages.py needs wrk: apt-get install wrk")
+        subprocess.run(["sh", str(ROOT / "bench" / "ensure-tools")], check=True)
     from bench.certificates import ensure_database
 
     ensure_database()

@@ -123,6 +123,19 @@ def _font_config():
     return FontConfiguration()
 
 
+def warm_up() -> None:
+    """Load WeasyPrint and the fonts now (a worker process's start), not on its first certificate.
+
+    The first render in a process costs several renders: imports, the font configuration and
+    the fonts' first layout.
+    """
+    from weasyprint import HTML
+
+    HTML(string='<html lang="en"><body style="font-family: serif">Warm</body></html>').write_pdf(
+        font_config=_font_config()
+    )
+
+
 # Tagged PDF/UA: a screen reader reads it in order; title, language (<html lang>) and subject
 # (<meta name="description">) come from the template.
 PDF_VARIANT = "pdf/ua-1"

@@ -1,13 +1,20 @@
 """Celery tasks: thin. Take ids, call one service; retries and time limits are declared here."""
 
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.db import DatabaseError, InterfaceError, OperationalError
 from kombu.exceptions import OperationalError as BrokerError
 
-from certificates import services
+from certificates import pdf, services
 from infrastructure.tasks import PERIODIC_TASK_RETRY
 
 TRANSIENT = (OperationalError, InterfaceError, DatabaseError, BrokerError, ConnectionError)
+
+
+@worker_process_init.connect
+def warm_pdf_renderer(**kwargs: object) -> None:
+    """Each worker process loads the PDF renderer as it starts, before taking a task."""
+    pdf.warm_up()
 
 
 @shared_task(

@@ -61,6 +61,24 @@ def cell_value(value: Any, export_format: str = "csv") -> Any:
     return neutralize(xlsx_text(text) if export_format == "xlsx" else text)
 
 
+# Every trigger is one character: a text cell is checked by its first character alone.
+_FORMULA_FIRST = frozenset(FORMULA_PREFIXES)
+# Types whose CSV cell is the value itself (exact types; subclasses take cell_value's path).
+_CSV_AS_IS = frozenset({int, float, bool, Decimal, datetime.datetime, datetime.date, datetime.time})
+
+
+def _csv_cell(value: Any) -> Any:
+    """:func:`cell_value` for CSV, with the common cases first (an export's every cell)."""
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value[:1] in _FORMULA_FIRST else value
+    if value is None:
+        return ""
+    if kind in _CSV_AS_IS:
+        return value
+    return cell_value(value, "csv")
+
+
 class SafeCsvWriter:
     """``csv.writer`` whose every cell goes through :func:`cell_value`."""
 
@@ -68,7 +86,7 @@ class SafeCsvWriter:
         self._writer = csv.writer(handle)
 
     def writerow(self, cells: Iterable[Any]) -> Any:
-        return self._writer.writerow([cell_value(cell, "csv") for cell in cells])
+        return self._writer.writerow([_csv_cell(cell) for cell in cells])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:
@@ -81,11 +99,13 @@ def csv_writer(handle: IO[str]) -> SafeCsvWriter:
 
 def write_csv(handle: IO[str], headings: Sequence[Any], rows: Iterable[Sequence[Any]]) -> int:
     """Write a heading row and the rows; return the number of rows written (headings excluded)."""
-    writer = csv_writer(handle)
-    writer.writerow(headings)
+    writer = csv.writer(handle)
+    writer.writerow([_csv_cell(cell) for cell in headings])
     count = 0
+    cell = _csv_cell
+    write = writer.writerow
     for row in rows:
-        writer.writerow(row)
+        write([cell(value) for value in row])
         count += 1
     return count
 

@@ -46,8 +46,11 @@ class ExportSpec:
     def values(
         self, rows: selectors.ReportRows, fields: tuple[str, ...] | None = None
     ) -> Iterator[list[Any]]:
-        """Each row's cells, streaming batch by batch (made safe by the spreadsheet writer)."""
+        """Each row's cells, streaming (made safe by the spreadsheet writer)."""
         names = fields or self.fields
+        if rows.computed is not None:
+            yield from rows.value_rows(names)
+            return
         for batch in rows.batches():
             for item in batch:
                 yield [multigetattr(item, name) for name in names]

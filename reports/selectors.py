@@ -47,6 +47,8 @@ from reports import scope as permissions
 from reports.aggregates import EpochSeconds, Median
 
 BATCH_SIZE = 2000
+# Rows per round trip of an export's server-side cursor.
+EXPORT_CHUNK = 10000
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,9 @@ class ReportRows:
 
     queryset: QuerySet | list
     decorate: Callable[[list], list] = field(default=list)
+    # For exports: columns computed from others, ``name -> (source lookups, function)``. A report
+    # that gives them streams plain tuples (``value_rows``) instead of model instances.
+    computed: Mapping[str, tuple[tuple[str, ...], Callable[..., Any]]] | None = None
 
     def count(self) -> int:
         if isinstance(self.queryset, list):
@@ -134,6 +139,41 @@ class ReportRows:
                 batch = []
         if batch:
             yield self.decorate(batch)
+
+    def value_rows(self, names: Iterable[str], size: int = EXPORT_CHUNK) -> Iterator[list]:
+        """Each row's cells for ``names`` (``user.email`` style), from a server-side cursor.
+
+        Plain tuples from ``values_list``: no model instance per row. Only for reports that
+        give ``computed`` (every other column is a lookup of the queryset's model).
+        """
+        queryset = self.queryset
+        if not isinstance(queryset, QuerySet):
+            raise TypeError("value_rows needs a queryset")
+        computed = self.computed or {}
+        names = list(names)
+        plain = [name for name in names if name not in computed]
+        sources = list(
+            dict.fromkeys(
+                source for name in names if name in computed for source in computed[name][0]
+            )
+        )
+        lookups = [name.replace(".", "__") for name in plain] + sources
+        at = {name: index for index, name in enumerate(lookups)}
+        if len(plain) == len(names):
+            for row in queryset.values_list(*lookups).iterator(chunk_size=size):
+                yield list(row)
+            return
+        steps = [
+            (None, (at[name.replace(".", "__")],))
+            if name not in computed
+            else (computed[name][1], tuple(at[source] for source in computed[name][0]))
+            for name in names
+        ]
+        for row in queryset.values_list(*lookups).iterator(chunk_size=size):
+            yield [
+                row[where[0]] if function is None else function(*[row[i] for i in where])
+                for function, where in steps
+            ]
 
 
 def choice_label(field_name: str, choices: Iterable[tuple[Any, Any]]) -> Case:
@@ -349,17 +389,22 @@ def learner_progress(filters: LearnerProgressFilter) -> ReportRows:
     )
     module_counts: dict[int, int] = {}
 
-    def decorate(rows: list) -> list:
+    def percent_complete(course_id: int, modules_completed: int) -> int:
         if not module_counts:
             module_counts.update(_live_module_counts())
+        total = module_counts.get(course_id, 0)
+        return min(100, round(100 * modules_completed / total)) if total else 0
+
+    def decorate(rows: list) -> list:
         for row in rows:
-            total = module_counts.get(row.course_id, 0)
-            row.percent_complete = (
-                min(100, round(100 * row.modules_completed / total)) if total else 0
-            )
+            row.percent_complete = percent_complete(row.course_id, row.modules_completed)
         return rows
 
-    return ReportRows(queryset=queryset, decorate=decorate)
+    return ReportRows(
+        queryset=queryset,
+        decorate=decorate,
+        computed={"percent_complete": (("course_id", "modules_completed"), percent_complete)},
+    )
 
 
 def _live_module_counts() -> dict[int, int]:

@@ -47,3 +47,24 @@ def test_text_keeps_its_content_behind_the_quote_and_other_values_stay_typed():
     assert cell_value(["=a", "b"]) == "'=a, b"
     moment = datetime.datetime(2026, 1, 2, 3, 4, tzinfo=datetime.UTC)
     assert cell_value(moment, "xlsx") == datetime.datetime(2026, 1, 2, 3, 4)
+
+
+def test_every_formula_trigger_is_one_character_so_the_first_one_decides():
+    from infrastructure.spreadsheets import FORMULA_PREFIXES
+
+    assert {len(prefix) for prefix in FORMULA_PREFIXES} == {1}
+
+
+class _Lazy:
+    def __str__(self):
+        return "=lazy"
+
+
+@given(hostile_text)
+def test_the_csv_fast_path_writes_what_cell_value_writes(text):
+    from infrastructure.spreadsheets import _csv_cell
+
+    moment = datetime.datetime(2026, 1, 2, 3, 4, tzinfo=datetime.UTC)
+    for value in (text, None, 3, 2.5, True, Decimal("-1.5"), moment, moment.date(), ["=a", text],
+                  _Lazy()):  # fmt: skip
+        assert _csv_cell(value) == cell_value(value, "csv")

@@ -184,3 +184,25 @@ def test_filters_round_trip_through_the_export_params():
     params = original.to_params()
     assert params["enrolled_from"] == "2026-01-02"
     assert selectors.LearnerProgressFilter.from_params(params, scope=scope) == original
+
+
+def test_the_progress_export_streams_tuples_that_match_the_report_rows(catalog):
+    """The export reads plain tuples; each cell equals the report's own row attribute."""
+    from wagtail.coreutils import multigetattr
+
+    from reports.exports import LEARNER_PROGRESS
+
+    make_enrollments(catalog["gcp"], 4)
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    filters = LEARNER_PROGRESS.filter_class.from_params(
+        {}, scope=selectors.ReportScope.for_user(admin)
+    )
+    rows = LEARNER_PROGRESS.rows(filters)
+    assert rows.computed is not None
+    from_instances = [
+        [multigetattr(item, name) for name in LEARNER_PROGRESS.fields]
+        for batch in rows.batches()
+        for item in batch
+    ]
+    assert len(from_instances) >= 4
+    assert list(LEARNER_PROGRESS.values(LEARNER_PROGRESS.rows(filters))) == from_instances

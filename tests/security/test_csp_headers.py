@@ -20,3 +20,20 @@ def test_the_admin_has_its_own_policy(client, django_user_model):
     admin = directives(client.get("/admin/"))
     assert admin["script-src"] == ["'self'", "'unsafe-inline'"]
     assert admin["object-src"] == ["'none'"]
+
+
+def test_the_built_once_header_is_django_csps_own_and_a_response_may_still_change_it(rf):
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    from infrastructure.csp import SiteAndAdminCSPMiddleware
+
+    middleware = SiteAndAdminCSPMiddleware(lambda request: HttpResponse("ok"))
+    for _ in range(2):  # built, then reused
+        plain = middleware(rf.get("/catalog/"))
+        assert plain["Content-Security-Policy"] == build_policy()
+    changed = HttpResponse("ok")
+    changed._csp_update = {"form-action": ["https://platform.example"]}
+    middleware = SiteAndAdminCSPMiddleware(lambda request: changed)
+    policy = middleware(rf.get("/lti/deep-link/"))["Content-Security-Policy"]
+    assert "form-action 'self' https://platform.example" in policy
