@@ -77,6 +77,7 @@ class ProfileForm(forms.ModelForm):
             "organization",
             "arrt_id",
             "nmtcb_id",
+            "language",
             "receives_announcements",
         ]
         labels = {
@@ -106,6 +107,11 @@ class ProfileForm(forms.ModelForm):
             self.fields[name].required = True
         self.fields["profession"].choices = PROFESSION_CHOICES
         self.fields["organization"].help_text = organization_field().help_text
+        # Left out (an older form, a script): the language stays as it was.
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.instance.language
 
     def clean_full_name(self):
         name = self.cleaned_data["full_name"]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
@@ -72,6 +73,16 @@ class User(AbstractUser):
     )
     nmtcb_id = models.CharField(
         _("NMTCB ID"), max_length=20, blank=True, validators=[validate_nmtcb_id]
+    )
+
+    # The language of the site, mails and certificates for this person: set by the header's
+    # language switcher when signed in, and on the profile.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the site, your mails and your certificates."),
     )
     receives_announcements = models.BooleanField(
         _("course announcements"),

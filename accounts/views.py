@@ -6,10 +6,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import LogoutView as DjangoLogoutView
 from django.db import transaction
+from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.views.generic import UpdateView
+from django.views.i18n import set_language
 from wagtail.admin.views.account import LogoutView as WagtailLogoutView
 
 from accounts.forms import ProfileForm
@@ -78,3 +83,33 @@ class AdminLogoutView(WagtailLogoutView):
         )
         request.session.modified = False
         return response
+
+
+@csrf_exempt
+@require_POST
+def set_language_view(request):
+    """Django's ``set_language`` (cookie, then back to ``next`` in the new language); a signed-in
+    person's choice is also stored on their account, for their mails and certificates.
+
+    Anonymous visitors switch without a CSRF token (the switcher on public pages sets no cookie,
+    so those pages stay in the shared page cache; a forged switch only changes a cookie). A
+    signed-in person's switch writes their account, so it is checked like any other form.
+    """
+    if request.user.is_authenticated:
+        refused = CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {})
+        if refused is not None:
+            return refused
+    # Django finds the page in the new language by resolving ``next`` in the current one: a
+    # Spanish address (/es/...) is first taken back to its unprefixed English form.
+    target = request.POST.get("next", "")
+    prefix = translation.get_language_from_path(target)
+    if prefix and prefix != settings.LANGUAGE_CODE:
+        request.POST = request.POST.copy()
+        request.POST["next"] = target.removeprefix(f"/{prefix}") or "/"
+    response = set_language(request)
+    code = request.POST.get("language", "")
+    if request.user.is_authenticated and code in dict(settings.LANGUAGES):
+        if request.user.language != code:
+            request.user.language = code
+            request.user.save(update_fields=["language"])
+    return response

@@ -36,7 +36,7 @@ class CertificateFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(choices=CertificateStatus.choices)
     course = django_filters.ModelChoiceFilter(
         field_name="enrollment__course",
-        queryset=CoursePage.objects.order_by("code"),
+        queryset=CoursePage.objects.in_default_locale().order_by("code"),
         label=_("Course"),
     )
     issued_at = django_filters.DateFromToRangeFilter(label=_("Issued between"))

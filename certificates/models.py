@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from certificates import codes
 from certificates.storage import get_private_storage
@@ -112,9 +113,11 @@ class Certificate(models.Model):
     # Blank on certificates issued before credit depended on the learner's profession.
     kind = models.CharField(_("kind"), max_length=20, choices=CertificateKind.choices, blank=True)
     learner_profession = models.CharField(_("profession at issue"), max_length=32, blank=True)
+    # Stored in English; printed in the learner's language (the msgid below).
     activity_format = models.CharField(
         _("format"), max_length=100, default="Enduring material (online)"
     )
+    ACTIVITY_FORMAT_LABEL = gettext_noop("Enduring material (online)")
     is_gcp = models.BooleanField(_("GCP certificate"), default=False)
     course_version = models.CharField(max_length=20, blank=True)
     ich_e6_revision = models.CharField(max_length=20, blank=True)

@@ -7,7 +7,9 @@ import unicodedata
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 
@@ -77,15 +79,40 @@ def layout(certificate) -> dict:
             "statement_pt": statement_pt}  # fmt: skip
 
 
+def certificate_language(certificate) -> str:
+    """The learner's language (accounts.User.language): the certificate is printed in it."""
+    enrollment = getattr(certificate, "enrollment", None) if certificate.enrollment_id else None
+    user = enrollment.user if enrollment is not None else None
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+def localized_course_title(certificate) -> str:
+    """The course's title in the active language when the course is translated into it (a
+    translated course is the same course); otherwise the title the certificate recorded."""
+    from courses.models import CoursePage, in_default_language
+
+    if in_default_language() or not certificate.enrollment_id:
+        return certificate.course_title
+    course = CoursePage.objects.filter(pk=certificate.enrollment.course_id).first()
+    translated = course.localized if course is not None else None
+    if translated is None or translated.pk == course.pk:
+        return certificate.course_title
+    return translated.title
+
+
 def render_certificate_html(certificate) -> str:
-    return render_to_string(
-        "certificates/certificate_pdf.html",
-        {
-            "certificate": certificate,
-            "layout": layout(certificate),
-            "qr_svg": mark_safe(qr_svg(certificate.verify_url)),  # noqa: S308 - our own SVG
-        },
-    )
+    """Headings, dates and labels in the learner's language; the accreditation statements as
+    approved (English), labelled as such on a translated certificate."""
+    with translation.override(certificate_language(certificate)):
+        return render_to_string(
+            "certificates/certificate_pdf.html",
+            {
+                "certificate": certificate,
+                "course_title": localized_course_title(certificate),
+                "layout": layout(certificate),
+                "qr_svg": mark_safe(qr_svg(certificate.verify_url)),  # noqa: S308 - our own SVG
+            },
+        )
 
 
 @functools.cache

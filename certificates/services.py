@@ -12,7 +12,9 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.models import Site
 
 from accounts.models import User
@@ -37,7 +39,7 @@ from certificates.models import (
 )
 from certificates.pdf import RenderError, render_certificate_pdf
 from certificates.signals import certificate_issued
-from courses.models import CoursePage
+from courses.models import CoursePage, localized_page
 from courses.selectors import edition_families, revision_key
 from enrollments import services as enrollment_services
 from enrollments.models import Enrollment, EnrollmentStatus
@@ -287,16 +289,23 @@ def send_issued_email(*, certificate_id: int) -> bool:
         return False
     certificate = Certificate.objects.select_related("enrollment__user").get(pk=certificate_id)
     user = certificate.enrollment.user
-    context = {
-        "certificate": certificate,
-        "user": user,
-        "site_url": settings.SITE_URL,
-        "download_url": f"{settings.SITE_URL}{certificate.get_download_url()}",
-    }
     try:
+        # In the recipient's language (their links too: Spanish pages live under /es/).
+        with translation.override(user.language):
+            context = {
+                "certificate": certificate,
+                "user": user,
+                "site_url": settings.SITE_URL,
+                "download_url": f"{settings.SITE_URL}{certificate.get_download_url()}",
+            }
+            subject = _("Your certificate: %(code)s %(title)s") % {
+                "code": certificate.course_code,
+                "title": certificate.course_title,
+            }
+            message = render_to_string("certificates/email/issued.txt", context)
         send_mail(
-            subject=f"Your certificate: {certificate.course_code} {certificate.course_title}",
-            message=render_to_string("certificates/email/issued.txt", context),
+            subject=subject,
+            message=message,
             from_email=None,
             recipient_list=[user.email],
         )
@@ -514,9 +523,13 @@ def _claim_reminder(reminder_id: int) -> bool:
 
 def _mail_expiry_reminder(certificate: Certificate, days_left: int) -> None:
     user = certificate.enrollment.user
-    send_mail(
-        subject=f"Your {certificate.course_code} certificate expires in {days_left} days",
-        message=render_to_string(
+    with translation.override(user.language):
+        subject = ngettext(
+            "Your %(code)s certificate expires in %(days)d day",
+            "Your %(code)s certificate expires in %(days)d days",
+            days_left,
+        ) % {"code": certificate.course_code, "days": days_left}
+        message = render_to_string(
             "certificates/email/expiry_reminder.txt",
             {
                 "certificate": certificate,
@@ -524,7 +537,10 @@ def _mail_expiry_reminder(certificate: Certificate, days_left: int) -> None:
                 "days_left": days_left,
                 "site_url": settings.SITE_URL,
             },
-        ),
+        )
+    send_mail(
+        subject=subject,
+        message=message,
         from_email=None,
         recipient_list=[user.email],
     )
@@ -634,17 +650,24 @@ def _send_revision_notice(
     if not claimed:
         return 0
     user = certificate.enrollment.user
-    context = {
-        "user": user,
-        "certificate": certificate,
-        "course": course,
-        "site_url": settings.SITE_URL,
-        "course_url": f"{settings.SITE_URL}{course.url or ''}",
-    }
+    with translation.override(user.language):
+        shown = localized_page(course)
+        context = {
+            "user": user,
+            "certificate": certificate,
+            "course": shown,
+            "site_url": settings.SITE_URL,
+            "course_url": f"{settings.SITE_URL}{shown.url or ''}",
+        }
+        subject = _("%(code)s: a new edition covers ICH %(revision)s") % {
+            "code": course.code,
+            "revision": course.ich_e6_revision,
+        }
+        message = render_to_string("certificates/email/revision_notice.txt", context)
     try:
         send_mail(
-            subject=f"{course.code}: a new edition covers ICH {course.ich_e6_revision}",
-            message=render_to_string("certificates/email/revision_notice.txt", context),
+            subject=subject,
+            message=message,
             from_email=None,
             recipient_list=[user.email],
         )

@@ -206,7 +206,10 @@ class CurriculumLoader:
         if kind == "takeaways":
             return _block(
                 "takeaways",
-                {"title": block.get("title", "Key takeaways"), "items": list(block["items"])},
+                {
+                    "title": block.get("title", "Key takeaways"),
+                    "items": [_item(text) for text in block["items"]],
+                },
             )
         if kind == "diagram":
             return _block(
@@ -240,13 +243,18 @@ def _question(item) -> dict:
         "question",
         {
             "prompt": item["q"],
+            # Items in ListBlock's block format (with ids), which wagtail-localize translates.
             "options": [
-                {"text": text, "correct": position in correct}
+                _item({"text": text, "correct": position in correct})
                 for position, text in enumerate(item["options"])
             ],
             "explanation": _paragraph(item.get("explanation", "")),
         },
     )
+
+
+def _item(value) -> dict:
+    return {"type": "item", "value": value, "id": str(uuid.uuid4())}
 
 
 def _date(value):

@@ -6,7 +6,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from accounts.models import Profession
 from courses import scorm
-from courses.models import CreditType, Level, ProgramPage
+from courses.models import CreditType, Level, ProgramPage, default_locale_code
 
 
 class CatalogFilterForm(forms.Form):
@@ -26,7 +26,10 @@ class CatalogFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["program"].choices = [("", _("All programs"))] + [
             (program.code, program.title)
-            for program in ProgramPage.objects.live().only("code", "title").order_by("path")
+            for program in ProgramPage.objects.live()
+            .filter(locale__language_code=default_locale_code())
+            .only("code", "title")
+            .order_by("path")
         ]
         self.fields["credit_type"].choices = [("", _("Any credit"))] + [
             (credit.code, credit.name) for credit in CreditType.objects.all()

@@ -3,6 +3,7 @@ import json
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -19,9 +20,10 @@ from wagtail import blocks as wagtail_blocks
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Locale, Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from accounts.models import Profession
 from courses import extension_points
@@ -36,7 +38,7 @@ from infrastructure import render_cache
 # What a list of modules shows (title, link, minutes, quiz badge): no lesson or quiz content.
 MODULE_LISTING_FIELDS = (
     "id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "quiz_kind",
-    "locale_id", "live", "content_type_id", "scorm_package",
+    "locale_id", "live", "content_type_id", "translation_key", "scorm_package",
 )  # fmt: skip
 MAX_ENDURING_YEARS = 3  # ACCME: an enduring activity terminates at most 3 years after release
 CREDIT_STEP = Decimal("0.25")
@@ -192,35 +194,75 @@ class NoEmptyRevisionMixin:
         return super().save_revision(user, *args, **kwargs)
 
 
+def clean_code_of(form, model) -> str:
+    """A code names one course (or program) and its translations: unique except among pages
+    sharing the ``translation_key``. (Not a database constraint: the locale lives on Wagtail's
+    page table, and a translation copies the code.)"""
+    code = form.cleaned_data.get("code", "")
+    taken = model.objects.filter(code__iexact=code).exclude(
+        translation_key=form.instance.translation_key
+    )
+    if code and taken.exists():
+        raise ValidationError(_("Another page already uses this code."), code="unique")
+    return code
+
+
+class ProgramPageForm(WagtailAdminPageForm):
+    def clean_code(self):
+        return clean_code_of(self, ProgramPage)
+
+
 class ProgramPage(render_cache.SharedRenderMixin, Page):
     """A curriculum (CTN, CMIIT): the courses it offers, and the instructors who author them."""
 
-    code = models.SlugField(_("code"), max_length=20, unique=True, help_text=_("e.g. CTN"))
+    # Unique per locale: a program's translation carries the same code (wagtail-localize).
+    code = models.SlugField(_("code"), max_length=20, help_text=_("e.g. CTN"))
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("code"), FieldPanel("intro")]
+    base_form_class = ProgramPageForm
     search_fields = Page.search_fields + [index.SearchField("intro")]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["courses.CoursePage"]
+
+    translatable_fields = [
+        TranslatableField("title"),
+        SynchronizedField("slug"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        SynchronizedField("code"),
+        TranslatableField("intro"),
+    ]
 
     class Meta:
         verbose_name = _("program")
 
     def get_courses(self):
-        return (
+        """The program's courses; on a translated program, the source program's courses, each in
+        the active language where it is translated."""
+        program = self if in_default_language() else source_page(self)
+        courses = (
             CoursePage.objects.live()
             .public()
             .current_editions()
-            .child_of(self)
+            .child_of(program)
             .defer_streamfields()
             .with_card_data()
             .order_by("path")
         )
+        return courses if program is self else localize_pages(list(courses))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["courses"] = self.get_courses()
         return context
+
+
+def default_locale_code() -> str:
+    """The language code of the default Locale (LANGUAGE_CODE), without a query."""
+    from wagtail.coreutils import get_supported_content_language_variant
+
+    return get_supported_content_language_variant(settings.LANGUAGE_CODE)
 
 
 class CoursePageQuerySet(PageQuerySet):
@@ -233,6 +275,10 @@ class CoursePageQuerySet(PageQuerySet):
     def with_audience(self, profession: str):
         return self.filter(audience__contains=f",{profession},")
 
+    def in_default_locale(self):
+        """The source pages (default locale): a translation is the same course, listed once."""
+        return self.filter(locale__language_code=default_locale_code())
+
     def current_editions(self):
         """Leave out every course a live newer edition replaces: the catalog lists only those."""
         return self.exclude(next_editions__live=True)
@@ -242,6 +288,9 @@ CoursePageManager = PageManager.from_queryset(CoursePageQuerySet)
 
 
 class CoursePageForm(WagtailAdminPageForm):
+    def clean_code(self):
+        return clean_code_of(self, CoursePage)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # An instructor picks prerequisites among their own programs' courses and sees no other
@@ -340,9 +389,7 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
 class CoursePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
     """A course: overview, credits, rules of the post-test and certificate; modules as children."""
 
-    code = models.CharField(
-        _("course code"), max_length=20, unique=True, help_text=_("e.g. CTN-101")
-    )
+    code = models.CharField(_("course code"), max_length=20, help_text=_("e.g. CTN-101"))
     summary = models.TextField(
         _("summary"),
         max_length=600,
@@ -569,6 +616,28 @@ class CoursePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
 
     objects = CoursePageManager()
 
+    # A translation is the same course (same code, credits, rules): only its text is translated.
+    # Learners' records always point at the default-locale page (courses.selectors.source_page).
+    translatable_fields = [
+        TranslatableField("title"),
+        SynchronizedField("slug"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        SynchronizedField("code"),
+        TranslatableField("summary"),
+        TranslatableField("objectives"),
+        TranslatableField("faculty"),
+        TranslatableField("commercial_support"),
+        *(
+            SynchronizedField(name)
+            for name in (
+                "level", "estimated_minutes", "release_date", "last_review_date",
+                "termination_date", "pass_mark", "attempt_limit", "certificate_validity_months",
+                "is_gcp", "course_version", "ich_e6_revision", "enrollment_open", "audience",
+            )
+        ),
+    ]  # fmt: skip
+
     class Meta:
         verbose_name = _("course")
 
@@ -592,7 +661,34 @@ class CoursePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
     def get_outline(self) -> list["ModulePage"]:
         """The live modules as listed (no lesson content), once per content version: the same
         for every learner, and read-only (a preview lists its own)."""
-        return render_cache.per_version(f"outline:{self.pk}", lambda: list(self.get_modules()))
+        return render_cache.per_version(f"outline:{self.pk}", self._modules_in_source_order)
+
+    def _modules_in_source_order(self) -> list["ModulePage"]:
+        """The live modules; a translated course's in its source course's order.
+
+        The outline orders the source course's page tree (``module_order`` holds its ids); a
+        translation's pages sit in the order they were translated, so they follow their source
+        modules' order, found through ``translation_key`` (the post-test last, as there)."""
+        modules = list(self.get_modules())
+        default_locale_id = render_cache.per_version(
+            "default-locale-id", lambda: Locale.get_default().pk
+        )
+        if not modules or self.locale_id == default_locale_id:
+            return modules
+        source_paths = dict(
+            ModulePage.objects.filter(
+                translation_key__in=[module.translation_key for module in modules],
+                locale_id=default_locale_id,
+            ).values_list("translation_key", "path")
+        )
+        return sorted(
+            modules,
+            key=lambda m: (
+                m.quiz_kind == QuizKind.POST_TEST,
+                source_paths.get(m.translation_key, "~"),
+                m.path,
+            ),
+        )
 
     def _overview(self, request) -> dict:
         provider = _provider_name(request)
@@ -1070,6 +1166,20 @@ class ModulePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
     admin_live_status_template = "courses/admin/module_live_status_tag.html"
     base_form_class = ModulePageForm
 
+    # Prompts, options and explanations are translated; which options are correct, the quiz kind
+    # and the minutes stay the source's (the StreamField's block ids are kept, so answers match).
+    translatable_fields = [
+        TranslatableField("title"),
+        SynchronizedField("slug"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        TranslatableField("body"),
+        TranslatableField("questions"),
+        SynchronizedField("estimated_minutes"),
+        SynchronizedField("quiz_kind"),
+        SynchronizedField("retired"),
+    ]
+
     class Meta:
         verbose_name = _("module")
 
@@ -1173,3 +1283,61 @@ class ModulePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
         if not is_learner_preview(request):
             context["shared_render_key"] = render_cache.render_key(self)
         return context
+
+
+# --- Translations (wagtail-localize) -----------------------------------------------------------
+
+
+def in_default_language() -> bool:
+    """Whether the active language is the default one (English pages, no URL prefix)."""
+    from django.utils import translation
+
+    return (translation.get_language() or settings.LANGUAGE_CODE).lower() in {
+        settings.LANGUAGE_CODE.lower(),
+        default_locale_code().lower(),
+    }
+
+
+def source_page(page):
+    """The default-locale page a translation was made from (the page itself when it is one).
+
+    A translated course is the same course: enrollments, progress, attempts and certificates are
+    recorded against the source page, found through the shared ``translation_key``.
+    """
+    source = (
+        type(page)
+        .objects.filter(
+            translation_key=page.translation_key, locale__language_code=default_locale_code()
+        )
+        .first()
+    )
+    return source or page
+
+
+def localized_page(page):
+    """The live translation of ``page`` in the active language, or ``page`` itself.
+
+    No query while the active language is the default one."""
+    if page is None or in_default_language():
+        return page
+    return page.localized
+
+
+def localize_pages(pages: list) -> list:
+    """``pages`` (default-locale pages) with each one that has a live translation in the active
+    language replaced by it: one query, none in the default language."""
+    if in_default_language() or not pages:
+        return pages
+    from django.utils import translation
+
+    model = type(pages[0])
+    translated = {
+        page.translation_key: page
+        for page in model.objects.live()
+        .filter(
+            translation_key__in=[page.translation_key for page in pages],
+            locale__language_code=translation.get_language(),
+        )
+        .specific(defer=True)
+    }
+    return [translated.get(page.translation_key, page) for page in pages]

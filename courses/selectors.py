@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from courses.models import CoursePage, ModulePage, ProgramPage
+from courses.models import (
+    CoursePage,
+    ModulePage,
+    ProgramPage,
+    default_locale_code,
+    localize_pages,
+)
 
 if TYPE_CHECKING:
     from courses.extension_points import AccessDenial
@@ -42,10 +48,19 @@ def catalog(filters: CatalogFilters, *, module_limit: int = 10) -> CatalogResult
     narrow in the database, so the page costs the same queries whatever the catalog's size.
     """
     courses = (
-        CoursePage.objects.live().public().current_editions().defer_streamfields().with_card_data()
+        CoursePage.objects.live()
+        .public()
+        .in_default_locale()
+        .current_editions()
+        .defer_streamfields()
+        .with_card_data()
     )
     if filters.program:
-        program = ProgramPage.objects.live().filter(code__iexact=filters.program).first()
+        program = (
+            ProgramPage.objects.live()
+            .filter(code__iexact=filters.program, locale__language_code=default_locale_code())
+            .first()
+        )
         courses = courses.child_of(program) if program else courses.none()
     if filters.profession:
         courses = courses.with_audience(filters.profession)
@@ -72,8 +87,12 @@ def catalog(filters: CatalogFilters, *, module_limit: int = 10) -> CatalogResult
         course_ids += [course.pk for course in parents.values()]
         courses = courses.filter(pk__in=course_ids)
     courses = list(courses.distinct().order_by("code"))
-    shown = {course.pk for course in courses}
-    module_hits = [(module, course) for module, course in module_hits if course.pk in shown]
+    shown = {course.translation_key for course in courses}
+    module_hits = [
+        (module, course) for module, course in module_hits if course.translation_key in shown
+    ]
+    # In Spanish, a course translated into Spanish is listed in Spanish (one query).
+    courses = localize_pages(courses)
     return CatalogResult(courses=courses, module_hits=module_hits)
 
 

@@ -4,25 +4,34 @@ Implementations of ``courses.extension_points`` (registered in ``enrollments/wag
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import HttpRequest
 from django.urls import reverse
 
 from courses.extension_points import AccessGrant, Fragment, ModuleAccess, PageAdditions
-from courses.models import CoursePage, ModulePage, is_learner_preview
+from courses.models import (
+    CoursePage,
+    ModulePage,
+    in_default_language,
+    is_learner_preview,
+    source_page,
+)
 from enrollments import preview, selectors
 from enrollments.models import Enrollment, EnrollmentStatus
 from enrollments.services import enrollment_blockers, start_attempt
 
 PANEL = "enrollments/course_panel.html"
+_P = TypeVar("_P", CoursePage, ModulePage)
 
 
 def _enrollment(request: HttpRequest, course: CoursePage) -> Enrollment | None:
     if not request.user.is_authenticated:
         return None
+    # Through the translation key: on a translated course page the learner's enrollment (always
+    # on the source page) is found by the same single query.
     return (
-        Enrollment.objects.filter(user=request.user, course_id=course.pk)
+        Enrollment.objects.filter(user=request.user, course__translation_key=course.translation_key)
         .select_related("course")
         .first()
     )
@@ -55,8 +64,14 @@ def course_page(
             done_modules=frozenset(progress.done_ids),
         )
     if request.user.is_authenticated:
-        context["enroll_blockers"] = enrollment_blockers(user=request.user, course=course)
+        context["enroll_blockers"] = enrollment_blockers(user=request.user, course=_source(course))
     return PageAdditions(panel=Fragment(PANEL, context))
+
+
+def _source(page: _P) -> _P:
+    """The default-language page a translated course or module stands for (records are kept
+    on it)."""
+    return page if in_default_language() else source_page(page)
 
 
 def module_page(
@@ -81,7 +96,9 @@ def module_page(
     if enrollment is None:
         context: dict[str, Any] = {"enrollment": None}
         if request.user.is_authenticated:
-            context["enroll_blockers"] = enrollment_blockers(user=request.user, course=course)
+            context["enroll_blockers"] = enrollment_blockers(
+                user=request.user, course=_source(course)
+            )
         return PageAdditions(panel=Fragment(PANEL, context))
     progress = selectors.course_progress(enrollment, list(modules))
     context = {
@@ -94,7 +111,7 @@ def module_page(
         context["quiz"] = quiz
         # The attempt starts when its form is shown: a pool quiz draws (and stores) its set now.
         questions = (
-            start_attempt(enrollment=enrollment, module=module)
+            start_attempt(enrollment=enrollment, module=_source(module), shown=module)
             if not quiz["passed"] and quiz["remaining"] != 0
             else []
         )

@@ -101,17 +101,24 @@ def course_progress(
     """``modules``: the course's live modules when the caller has them already."""
     if modules is None:
         modules = _modules_by_course([enrollment.course]).get(enrollment.course_id, [])
-    done = set(
+    # By translation key: ``modules`` may be a translation's (the Spanish course page), while
+    # progress is recorded against the source modules.
+    done_keys = set(
         ModuleProgress.objects.filter(enrollment=enrollment, cycle=enrollment.cycle).values_list(
-            "module_id", flat=True
+            "module__translation_key", flat=True
         )
     )
+    done = {module.pk for module in modules if module.translation_key in done_keys}
     return CourseProgress(enrollment, modules, done)
 
 
 def quiz_state(enrollment: Enrollment, module: ModulePage) -> dict[str, Any]:
     attempts = list(
-        QuizAttempt.objects.filter(enrollment=enrollment, cycle=enrollment.cycle, module=module)
+        QuizAttempt.objects.filter(
+            enrollment=enrollment,
+            cycle=enrollment.cycle,
+            module__translation_key=module.translation_key,
+        )
     )
 
     limit = attempt_limit(enrollment, module)

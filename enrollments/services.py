@@ -148,10 +148,27 @@ def course_modules(course: CoursePage) -> PageQuerySet:
 
 
 def _module_of(enrollment: Enrollment, module_id: int) -> ModulePage:
+    """The course's (source) module ``module_id`` names: itself, or the one it translates."""
     module = course_modules(enrollment.course).filter(pk=module_id).first()
+    if module is None:
+        # A translated module page (e.g. the Spanish course's) stands for its source module.
+        key = ModulePage.objects.filter(pk=module_id).values_list("translation_key", flat=True)
+        module = course_modules(enrollment.course).filter(translation_key__in=key).first()
     if module is None:
         raise ModuleNotInCourse(_("That module is not part of this course."))
     return module
+
+
+def _shown_module(module: ModulePage, module_id: int) -> ModulePage | None:
+    """The translation of ``module`` the learner answered (``module_id``), or None when it was
+    ``module`` itself."""
+    if module.pk == module_id:
+        return None
+    return (
+        ModulePage.objects.live()
+        .filter(pk=module_id, translation_key=module.translation_key)
+        .first()
+    )
 
 
 def _done_modules(enrollment: Enrollment) -> QuerySet[ModuleProgress]:
@@ -263,14 +280,53 @@ def draw_questions(module: Any, *, rng: random.Random | None = None) -> list[Que
     return questions
 
 
-def start_attempt(*, enrollment: Enrollment, module: ModulePage) -> list[Question]:
+def localize_questions(questions: list[Question], shown: Any | None) -> list[Question]:
+    """``questions`` (a snapshot or draw of the source module) in the words of ``shown``, a
+    translation of that module: each question found by its id, each option by its index.
+
+    The draw's order, shuffle and answer key stay: a translation's questions, options and
+    correct flags are synchronised from the source (wagtail-localize), so grading is the same in
+    every language. A question the translation lacks, or whose options differ in number (a
+    translation not yet synchronised), stays in the source's words.
+    """
+    if shown is None or not questions:
+        return questions
+    blocks = {str(block.id): block.value for block in shown.questions}
+    localized = []
+    for question in questions:
+        value = blocks.get(question["id"])
+        options = list(value["options"]) if value is not None else []
+        if value is None or any(o["index"] >= len(options) for o in question["options"]):
+            localized.append(question)
+            continue
+        localized.append(
+            {
+                **question,
+                "prompt": str(value["prompt"]),
+                "explanation": _rich_text_source(value["explanation"]),
+                "options": [
+                    {**option, "text": str(options[option["index"]]["text"])}
+                    for option in question["options"]
+                ],
+            }
+        )
+    return localized
+
+
+def start_attempt(
+    *, enrollment: Enrollment, module: ModulePage, shown: ModulePage | None = None
+) -> list[Question]:
     """The questions of the learner's next attempt at ``module``, drawn once and stored.
 
     Asked when the quiz page is shown. Only quizzes that draw (``ModulePage.draws_questions``)
-    store a draw; the others show, and grade against, all their questions.
+    store a draw; the others show, and grade against, all their questions. ``module`` is the
+    source (default-language) module the attempt is recorded on; ``shown``, a translation of it
+    the learner reads, gives the questions' words (``localize_questions``).
     """
+    if shown is not None and shown.pk == module.pk:
+        shown = None
     if not module.draws_questions:
-        return question_snapshot(module)
+        return localize_questions(question_snapshot(module), shown)
     number = (
         QuizAttempt.objects.filter(
             enrollment=enrollment, cycle=enrollment.cycle, module=module
@@ -285,7 +341,7 @@ def start_attempt(*, enrollment: Enrollment, module: ModulePage) -> list[Questio
                 draw = QuizDraw.objects.create(**key, questions=draw_questions(module))
         except IntegrityError:  # a concurrent first view drew it
             draw = QuizDraw.objects.get(**key)
-    return list(draw.questions)
+    return localize_questions(list(draw.questions), shown)
 
 
 def _attempt_questions(
@@ -400,7 +456,10 @@ def submit_quiz(
         raise AttemptLimitReached(
             _("You have used all %(limit)d attempts at this post-test.") % {"limit": limit}
         )
-    questions = _attempt_questions(enrollment, module, attempt_number)
+    # Drawn from (and graded by) the source module; kept in the words of the page answered.
+    questions = localize_questions(
+        _attempt_questions(enrollment, module, attempt_number), _shown_module(module, module_id)
+    )
     cleaned = _clean_answers(questions, answers)
     graded = grade(questions, cleaned)
     correct = sum(1 for question in graded if question.is_correct)

@@ -14,7 +14,7 @@ from django.views.decorators.http import (
 )
 
 from courses import extension_points
-from courses.models import CoursePage, ModulePage
+from courses.models import CoursePage, ModulePage, localized_page, source_page
 from enrollments import selectors, services
 from enrollments.forms import EvaluationForm
 from enrollments.models import Enrollment, QuizAttempt
@@ -38,7 +38,7 @@ def _closed(request, enrollment: Enrollment, module_id: int):
     if denial is None:
         return None
     error = services.ModuleClosed(denial.message)
-    return _refused(request, error, back_url=enrollment.course.url, title="Module closed")
+    return _refused(request, error, back_url=enrollment.course.url, title=_("Module closed"))
 
 
 def _refused(request, error: services.LearningError, *, back_url: str, title: str):
@@ -53,15 +53,21 @@ def _refused(request, error: services.LearningError, *, back_url: str, title: st
 @require_POST
 @login_required
 def enroll_view(request, course_id):
-    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    shown = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    # A translated course page is the same course: the enrollment is the source page's.
+    course = source_page(shown)
     try:
         enrollment, created = services.enroll(user=request.user, course=course)
     except services.EnrollmentRefused as error:
-        return _refused(request, error, back_url=course.url, title="Enrollment refused")
+        return _refused(request, error, back_url=shown.url, title=_("Enrollment refused"))
     if created:
-        messages.success(request, f"You are enrolled in {course.code} {course.title}.")
+        messages.success(
+            request,
+            _("You are enrolled in %(code)s %(title)s.")
+            % {"code": shown.code, "title": shown.title},
+        )
     progress = selectors.course_progress(enrollment)
-    target = progress.next_module or course
+    target = localized_page(progress.next_module) or shown
     return redirect(target.url)
 
 
@@ -74,16 +80,16 @@ def complete_module_view(request, enrollment_id, module_id):
     try:
         services.complete_module(enrollment=enrollment, module_id=module_id)
     except services.ModuleNotInCourse:
-        raise Http404("That module is not part of this course.") from None
+        raise Http404(_("That module is not part of this course.")) from None
     except services.LearningError as error:
-        return _refused(request, error, back_url=enrollment.course.url, title="Not completed")
+        return _refused(request, error, back_url=enrollment.course.url, title=_("Not completed"))
     progress = selectors.course_progress(enrollment)
     enrollment.refresh_from_db()
     if enrollment.is_completed:
-        messages.success(request, "Course complete. Well done!")
+        messages.success(request, _("Course complete. Well done!"))
         return redirect("enrollments:dashboard")
     if progress.next_module:
-        return redirect(progress.next_module.url)
+        return redirect(localized_page(progress.next_module).url)
     return redirect("enrollments:evaluation", enrollment_id=enrollment.pk)
 
 
@@ -97,25 +103,25 @@ def submit_quiz_view(request, enrollment_id, module_id):
     try:
         attempt_number = int(request.POST.get("attempt", ""))
     except ValueError:
-        error = services.InvalidAnswers("The submission did not say which attempt it was.")
-        return _refused(request, error, back_url=enrollment.course.url, title="Not submitted")
+        error = services.InvalidAnswers(_("The submission did not say which attempt it was."))
+        return _refused(request, error, back_url=enrollment.course.url, title=_("Not submitted"))
     try:
         attempt = services.submit_quiz(
             enrollment=enrollment, module_id=module_id, answers=answers,
             attempt_number=attempt_number,
         )  # fmt: skip
     except services.ModuleNotInCourse:
-        raise Http404("That module is not part of this course.") from None
+        raise Http404(_("That module is not part of this course.")) from None
     except services.UnansweredQuestions as error:
         return _quiz_again(request, module_id)
     except services.LearningError as error:
         module = ModulePage.objects.filter(pk=module_id).first()
         back = module.url if module else enrollment.course.url
-        return _refused(request, error, back_url=back, title="Attempt not recorded")
+        return _refused(request, error, back_url=back, title=_("Attempt not recorded"))
     return redirect(
         "enrollments:attempt",
         enrollment_id=enrollment.pk,
-        module_id=module_id,
+        module_id=attempt.module_id,  # the source module: a translated page's attempt is its
         number=attempt.number,
     )
 
@@ -142,8 +148,9 @@ def attempt_view(request, enrollment_id, module_id, number):
         module_id=module_id,
         number=number,
     )
-    module = attempt.module.specific
-    # The questions the attempt was graded on, as they were: never the module's current ones.
+    # The page around the review in the active language; the questions as the attempt was
+    # graded on them, in the language it was taken in (never the module's current ones).
+    module = localized_page(attempt.module.specific).specific
     graded = services.grade(attempt.questions, attempt.answers)
     state = selectors.quiz_state(enrollment, module)
     progress = selectors.course_progress(enrollment)
@@ -174,15 +181,15 @@ def attempt_view(request, enrollment_id, module_id, number):
 def evaluation_view(request, enrollment_id):
     enrollment = _own_enrollment(request, enrollment_id)
     if selectors.has_evaluation(enrollment):
-        error = services.EvaluationNotAllowed("You have already submitted the evaluation.")
-        return _refused(request, error, back_url=enrollment.course.url, title="Evaluation")
+        error = services.EvaluationNotAllowed(_("You have already submitted the evaluation."))
+        return _refused(request, error, back_url=enrollment.course.url, title=_("Evaluation"))
     form = EvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.submit_evaluation(enrollment=enrollment, data=form.cleaned_data)
         except services.LearningError as error:
-            return _refused(request, error, back_url=enrollment.course.url, title="Evaluation")
-        messages.success(request, "Thank you: your evaluation was recorded.")
+            return _refused(request, error, back_url=enrollment.course.url, title=_("Evaluation"))
+        messages.success(request, _("Thank you: your evaluation was recorded."))
         return redirect("enrollments:dashboard")
     remaining = services.modules_remaining(enrollment)
     status = 400 if request.method == "POST" else 200

@@ -109,8 +109,32 @@ def any_view_restriction() -> bool:
     return per_version("any-view-restriction", PageViewRestriction.objects.exists)
 
 
+def active_locale_id() -> int | None:
+    """The id of the Locale of the active language, once per content version (None: none)."""
+    from django.utils.translation import get_language
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    try:
+        code = get_supported_content_language_variant(get_language())
+    except LookupError:
+        return None
+    return per_version(
+        f"locale:{code}",
+        lambda: Locale.objects.filter(language_code=code).values_list("pk", flat=True).first(),
+    )
+
+
 class SharedRenderMixin:
-    """For the site's page types: no view-restriction queries while no page has one."""
+    """For the site's page types: no view-restriction queries while no page has one, and no
+    Locale query to find that a page is already in the active language (Wagtail's routing asks
+    ``site.root_page.localized`` on every request)."""
+
+    @property
+    def localized(self):
+        if self.locale_id is not None and active_locale_id() == self.locale_id:  # type: ignore[attr-defined]
+            return self
+        return super().localized  # type: ignore[misc]
 
     def get_view_restrictions(self):
         from wagtail.models import PageViewRestriction
@@ -148,7 +172,8 @@ class SharedSiteMiddleware:
         def find():
             site = Site._find_for_request(request)
             if site is not None:
-                site.root_page.specific  # noqa: B018 - loaded now, kept with the site
+                # The specific page, kept with the site (its ``localized`` needs no query).
+                site.root_page = site.root_page.specific
             return site
 
         try:

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.http import Http404
 from django.urls import include, path
@@ -8,7 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
-from accounts.views import AdminLogoutView
+from accounts.views import AdminLogoutView, set_language_view
 from certificates.views import lookup_view as verify_lookup_view
 from courses.views_admin import ProgramPageTypesUsageReportView
 from infrastructure.health import healthz
@@ -50,13 +51,21 @@ urlpatterns = [
     path("admin/failwhale/", not_found),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("credentials/", include("credentials.urls")),
+    path("lti/", include("lti.urls")),
+    # A SCORM package's files (their relative links resolve under /scorm/<id>/) and the run-time's
+    # launch and commit endpoints: one address in every language, outside the /es/ prefix.
+    path("scorm/", include("scorm.urls")),
+    # The language switcher (Django's set_language; also stores the choice on a signed-in user).
+    path("i18n/setlang/", set_language_view, name="set_language"),
+]
+
+# What learners read: English without a prefix (the URLs stay as they were), Spanish under /es/.
+learner_patterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("learning/", include("enrollments.urls")),
-    path("scorm/", include("scorm.urls")),
     path("certificates/", include("certificates.urls")),
-    path("credentials/", include("credentials.urls")),
-    path("lti/", include("lti.urls")),
     path("organizations/", include("organizations.urls")),
     path("site/", include("coordinators.urls")),
     path("verify/", verify_lookup_view, name="verify_lookup"),
@@ -73,4 +82,6 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += i18n_patterns(
+    *learner_patterns, path("", include(wagtail_urls)), prefix_default_language=False
+)

@@ -68,7 +68,9 @@ def consume_nonce(*, issuer: str, nonce: str) -> None:
 
 def course_for_launch(claims: dict) -> CoursePage:
     code = str((claims.get(CUSTOM) or {}).get("course", "")).strip()
-    course = CoursePage.objects.live().filter(code=code).first() if code else None
+    course = (
+        CoursePage.objects.live().in_default_locale().filter(code=code).first() if code else None
+    )
     if course is None:
         raise LaunchRefused(
             _("This link does not name a course of ours. Ask your LMS administrator to place "

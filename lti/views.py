@@ -147,7 +147,7 @@ def deep_link_view(request):
         )
     except LAUNCH_ERRORS:
         return _refused(request, _("Start again from your LMS: this choice has expired."), 400)
-    courses = CoursePage.objects.live().public().order_by("title")
+    courses = CoursePage.objects.live().public().in_default_locale().order_by("title")
     if request.method == "GET":
         return render(request, "lti/deep_link.html", {"courses": courses})
     course = (

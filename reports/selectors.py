@@ -38,7 +38,7 @@ from accounts.models import Profession, User
 from certificates.constants import EXPIRY_HORIZON_DAYS
 from certificates.models import Certificate, CertificateStatus
 from certificates.selectors import GCP_NOT_VALID, TRANSCRIPT_STATUSES, credit_totals, gcp_standing
-from courses.models import CoursePage, ModulePage, ProgramPage
+from courses.models import CoursePage, ModulePage, ProgramPage, default_locale_code
 from courses.selectors import edition_families
 from enrollments.models import CourseEvaluation, Enrollment, EnrollmentStatus, QuizAttempt
 from enrollments.services import question_snapshot
@@ -186,11 +186,16 @@ def choice_label(field_name: str, choices: Iterable[tuple[Any, Any]]) -> Case:
 
 def course_choices(report_scope: ReportScope) -> QuerySet[CoursePage]:
     """Courses a reader may filter by (drafts of their own programs included, no one else's)."""
-    return CoursePage.objects.filter(report_scope.q("path")).order_by("code")
+    # A translation is the same course (its learners are on the source page): listed once.
+    return CoursePage.objects.in_default_locale().filter(report_scope.q("path")).order_by("code")
 
 
 def program_choices(report_scope: ReportScope) -> QuerySet[ProgramPage]:
-    return ProgramPage.objects.filter(report_scope.q("path")).order_by("path")
+    return (
+        ProgramPage.objects.filter(report_scope.q("path"))
+        .filter(locale__language_code=default_locale_code())
+        .order_by("path")
+    )
 
 
 # Course completion -----------------------------------------------------------------------------
@@ -222,7 +227,7 @@ class CourseCompletionFilter(ReportFilter):
 
 def course_completion(filters: CourseCompletionFilter) -> ReportRows:
     """One row per course in scope: enrolled, in progress, completed, scores, certificates."""
-    courses = CoursePage.objects.filter(filters.scope.q("path"))
+    courses = CoursePage.objects.in_default_locale().filter(filters.scope.q("path"))
     if filters.program_id:
         program = program_choices(filters.scope).filter(pk=filters.program_id).first()
         courses = courses.filter(path__startswith=program.path) if program else courses.none()

@@ -51,6 +51,8 @@ THIRD_PARTY_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail_localize",
+    "wagtail_localize.locales",  # replaces wagtail.locales: the admin's Locales with sync
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -95,6 +97,8 @@ MIDDLEWARE = [
     "infrastructure.render_cache.SharedSiteMiddleware",
     "infrastructure.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # English URLs carry no prefix; Spanish ones live under /es/ (lms/urls.py, i18n_patterns).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -345,10 +349,17 @@ MIDDLEWARE += [
 ]
 
 # --- Internationalization -----------------------------------------------------------------------
+# The interface is English (no URL prefix) and Spanish (/es/...). A learner's language is stored
+# on the user (accounts.User.language) and used for their mail and certificates.
 LANGUAGE_CODE = "en-us"
+LANGUAGES = [("en-us", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Pages are translated through wagtail-localize (Locales: English, the default, and Spanish).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
 # --- Static and media ---------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -97,7 +97,7 @@ def test_the_certificate_pdf_is_tagged_with_a_title_language_and_subject(enrollm
     catalog = reader.trailer["/Root"]
     assert bool(catalog["/MarkInfo"]["/Marked"]) is True
     assert "/StructTreeRoot" in catalog
-    assert catalog["/Lang"] == "en"
+    assert catalog["/Lang"] == "en-us"  # the learner's language (accounts.User.language)
     assert reader.metadata.title == (
         "Certificate of GCP Training: CTN-101 Ethics and GCP in Imaging Research · "
         "Jordan A. Learner, CNMT"

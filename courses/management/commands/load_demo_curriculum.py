@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from courses.demo import load_demo_curriculum
+from courses.translations import load_demo_translation
 
 
 class Command(BaseCommand):
@@ -12,3 +13,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo curriculum: created {len(created)}: {', '.join(created)}")
         else:
             self.stdout.write("Demo curriculum: already loaded, nothing to create.")
+        translated = load_demo_translation()
+        if translated:
+            self.stdout.write(f"Demo translations (published): {', '.join(translated)}")
