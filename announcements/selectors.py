@@ -14,7 +14,8 @@ from enrollments.models import Enrollment
 def announceable_courses(user: User) -> QuerySet[CoursePage]:
     """The courses ``user`` may mail: an instructor's programs' courses, all for administrators;
     none for anyone without admin access."""
-    courses = CoursePage.objects.all()
+    # Learners' enrollments are on the default-locale page: a translation is the same course.
+    courses = CoursePage.objects.in_default_locale()
     if not (user.is_active and user.has_perm("wagtailadmin.access_admin")):
         return courses.none()
     paths = permitted_page_paths(user)

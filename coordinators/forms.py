@@ -26,7 +26,9 @@ class StudyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["courses"].queryset = CoursePage.objects.live().order_by("code")
+        self.fields["courses"].queryset = (
+            CoursePage.objects.live().in_default_locale().order_by("code")
+        )
 
 
 class SaveStudyForm(StudyForm):

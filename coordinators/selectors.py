@@ -232,7 +232,9 @@ def trained_on(
 
 def course_choices() -> list[CoursePage]:
     """The courses a study may ask for: the live catalog, by code."""
-    return list(CoursePage.objects.live().only("id", "code", "title").order_by("code"))
+    return list(
+        CoursePage.objects.live().in_default_locale().only("id", "code", "title").order_by("code")
+    )
 
 
 # --- Monthly digest -----------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 from wagtail.log_actions import log
 
-from courses.models import CoursePage, ModulePage, QuizKind
+from courses.models import CoursePage, ModulePage, QuizKind, default_locale_code
 from enrollments import services
 from enrollments.models import QuizAttempt, Regrade
 
@@ -36,7 +36,12 @@ def _check(request) -> None:
 
 
 def _quizzes():
-    return ModulePage.objects.exclude(quiz_kind=QuizKind.NONE).order_by("path")
+    # Attempts are recorded on the default-locale quiz; a translation is regraded with it.
+    return (
+        ModulePage.objects.exclude(quiz_kind=QuizKind.NONE)
+        .filter(locale__language_code=default_locale_code())
+        .order_by("path")
+    )
 
 
 def _quiz(module_id: int) -> ModulePage:

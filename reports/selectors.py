@@ -664,6 +664,7 @@ def quiz_choices(report_scope: ReportScope) -> QuerySet[ModulePage]:
     parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - ModulePage.steplen)
     return (
         ModulePage.objects.filter(report_scope.q("path"))
+        .filter(locale__language_code=default_locale_code())
         .exclude(quiz_kind="")
         .defer_streamfields()
         .annotate(

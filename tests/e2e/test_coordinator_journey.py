@@ -11,10 +11,18 @@ from django.utils import timezone
 
 from accounts.models import Profession
 from certificates.models import Certificate, CertificateStatus
+from courses.translations import translate_course
 from enrollments.models import Enrollment
 from organizations.models import Membership
 from tests import factories
-from tests.e2e.test_learner_journey import COURSE_CODE, LESSONS, answer_post_test, build_catalog
+from tests.e2e.test_learner_journey import COURSE_CODE, POST_TEST, build_catalog
+from tests.e2e.test_spanish_journey import (
+    LESSONS_ES,
+    OPTIONS_ES,
+    PROMPTS_ES,
+    TITLE_ES,
+    spanish_strings,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -50,6 +58,7 @@ def test_an_invited_technologist_signs_up_affiliated_and_shows_on_the_study_rost
     from playwright.sync_api import expect
 
     course = build_catalog()
+    translate_course(course, language="es", strings=spanish_strings())
     riverside = factories.organization(
         "Riverside Imaging Research Center", site_identifier="CTN-0042"
     )
@@ -94,21 +103,33 @@ def test_an_invited_technologist_signs_up_affiliated_and_shows_on_the_study_rost
     page.get_by_role("button", name="Confirm").click()
     sign_in(ui, TECH, PASSWORD)
 
-    # The technologist completes the course (lessons, post-test, evaluation).
+    # The technologist switches to Spanish and completes CTN-101 there (lessons, post-test,
+    # evaluation): the Spanish course is the same course, so the record is the English one's.
     ui.goto(course.url)
-    page.get_by_role("button", name="Enroll in this course").click()
-    for _lesson in LESSONS:
-        page.get_by_role("button", name="Mark complete and continue").click()
-    answer_post_test(page, wrong=0)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Passed: 100%")
-    page.get_by_role("link", name="Complete the evaluation").click()
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("button", name="Change language").click()
+    expect(page).to_have_url(ui.url(f"/es{course.url}"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE_ES)
+    page.get_by_role("button", name="Inscribirse en este curso").first.click()
+    for _lesson in LESSONS_ES:
+        page.get_by_role("button", name="Marcar como completado y continuar").click()
+    for prompt, (_p, options, right) in zip(PROMPTS_ES, POST_TEST, strict=True):
+        page.get_by_role("group", name=prompt).get_by_label(
+            OPTIONS_ES[options[right]], exact=True
+        ).check()
+    page.get_by_role("button", name="Enviar las respuestas").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aprobado: 100 %")
+    ui.screenshot("passed-in-spanish")
+    page.get_by_role("link", name="Complete la evaluación").click()
     form = page.locator("form.form-stack")
-    form.get_by_role("group", name="Overall").get_by_label("5 - Excellent").check()
-    form.get_by_role("group", name="How relevant").get_by_label("4 - Very good").check()
-    for question in ("learning objectives met", "commercial bias", "recommend this activity"):
-        form.get_by_role("group", name=question).get_by_label("Yes").check()
-    page.get_by_role("button", name="Submit evaluation").click()
-    expect(page.get_by_role("heading", name="My learning")).to_be_visible()
+    for name, value in (("overall", "5"), ("relevance", "4"), ("objectives_met", "True"),
+                        ("free_of_bias", "True"), ("would_recommend", "True")):  # fmt: skip
+        form.locator(f"input[name={name}][value='{value}']").check()
+    page.get_by_role("button", name="Enviar la evaluación").click()
+    expect(page.get_by_role("heading", name="Mi aprendizaje")).to_be_visible()
+    # Back to English for the coordinator's part (the language is stored on the account).
+    page.get_by_label("Idioma").select_option("en-us")
+    page.get_by_role("button", name="Cambiar el idioma").click()
     enrollment = Enrollment.objects.get(user__email=TECH, course=course)
     certificate_issuing.issue_in_process_if_no_worker(enrollment_id=enrollment.pk)
     deadline = time.monotonic() + CERTIFICATE_TIMEOUT_S
