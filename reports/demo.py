@@ -92,7 +92,8 @@ def load_demo_activity(*, learners: int = 36, seed: int = 2026) -> int:
     if User.objects.filter(email__startswith="demo.learner").exists():
         return 0
     rng = random.Random(seed)
-    courses = list(CoursePage.objects.live().order_by("code"))
+    # Records live on the default-locale page: a translation is the same course.
+    courses = list(CoursePage.objects.live().in_default_locale().order_by("code"))
     if not courses:
         return 0
     created = 0

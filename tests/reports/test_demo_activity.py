@@ -2,6 +2,7 @@ import pytest
 
 from certificates.models import Certificate, CertificateStatus
 from enrollments.models import CourseEvaluation, Enrollment, QuizAttempt
+from courses.translations import translate_course
 from reports.demo import load_demo_activity
 from tests.courses import factories
 
@@ -10,9 +11,11 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_activity_makes_progress_and_certificates_once():
     program = factories.program("ctn")
-    for _ in range(3):
-        factories.course(program, modules=2, post_test=True)
+    courses = [factories.course(program, modules=2, post_test=True) for _ in range(3)]
+    translate_course(courses[0], language="es", strings={})
     created = load_demo_activity(learners=8)
+    # Records live on the English pages; the Spanish translation is the same course.
+    assert set(Enrollment.objects.values_list("course_id", flat=True)) <= {c.pk for c in courses}
     assert created == Enrollment.objects.count()
     assert created > 0
     completed = Enrollment.objects.filter(status="completed").count()
