@@ -1,8 +1,8 @@
 import pytest
 
 from certificates.models import Certificate, CertificateStatus
-from enrollments.models import CourseEvaluation, Enrollment, QuizAttempt
 from courses.translations import translate_course
+from enrollments.models import CourseEvaluation, Enrollment, QuizAttempt
 from reports.demo import load_demo_activity
 from tests.courses import factories
 
