@@ -1,8 +1,6 @@
 """Regrade in a browser: an administrator picks the quiz and question, reads the preview, confirms
 and applies it; the learner who now passes completes the course."""
 
-import shutil
-
 import pytest
 
 from enrollments import services
@@ -36,8 +34,7 @@ def test_an_administrator_previews_and_applies_a_regrade(ui, django_user_model):
     page.get_by_role("button", name="Show its questions").click()
     page.get_by_role("row", name="Q0").get_by_role("link", name="Preview regrade").click()
     page.get_by_text("4 attempts change score.").wait_for()
-    shot = ui.screenshot("regrade-preview")
-    shutil.copy(shot, "/tmp/history-regrade-preview.png")
+    ui.screenshot("regrade-preview")
     summary = page.locator(".regrade-summary").inner_text()
     assert "Attempts passed: 3 before, 3 after." in summary
     assert "1 learner now passes: ben@example.org" in summary
@@ -52,8 +49,7 @@ def test_an_administrator_previews_and_applies_a_regrade(ui, django_user_model):
     page.get_by_label("I have checked the preview: change these attempts.").check()
     page.get_by_role("button", name="Apply the regrade").click()
     page.get_by_text("Regraded: 4 attempts changed score.").wait_for()
-    shot = ui.screenshot("regrade-applied")
-    shutil.copy(shot, "/tmp/history-regrade-applied.png")
+    ui.screenshot("regrade-applied")
     row = page.locator("table.listing tbody tr").first.inner_text()
     assert "3 → 3" in row and "1 / 1" in row
 
