@@ -430,12 +430,20 @@ def snapshot(database: str) -> dict:
         return {name: conn.execute(sql).fetchall() for name, sql in SNAPSHOT.items()}
 
 
+# Apps whose newest migration cannot be rolled back on the populated database, and why.
+NOT_ROLLED_BACK = {
+    # 0013 lets a translation share its course's code: the demo's Spanish CTN-101 (and its
+    # program) cannot fit the schema before, which kept codes unique across languages.
+    "courses": "0013_code_shared_by_translations",
+}
+
+
 def newest_migrations() -> list[tuple[str, str, str]]:
     """(app, newest, the one before) for each of our apps with more than one migration."""
     found = []
     for app in settings.LOCAL_APPS:
         names = sorted(p.stem for p in (Path(settings.BASE_DIR) / app / "migrations").glob("0*.py"))
-        if len(names) > 1:
+        if len(names) > 1 and NOT_ROLLED_BACK.get(app) != names[-1]:
             found.append((app, names[-1], names[-2]))
     return found
 
