@@ -123,6 +123,8 @@ def test_the_profile_chooses_the_language(client):
     user = factories.verified_user(full_name="Ana Ruiz", profession="technologist",
                                    organization="Hospital")  # fmt: skip
     client.force_login(user)
+    page = client.get(reverse("profile")).content.decode()
+    assert 'id="id_language"' in page  # the profile's own field, not the header's switcher
     data = {"full_name": "Ana Ruiz", "profession": "technologist", "organization": "Hospital",
             "language": "es"}  # fmt: skip
     assert client.post(reverse("profile"), data).status_code == 302
