@@ -6,7 +6,6 @@ line still being prepared updates itself (static/js/site.js polls ``certificates
 from collections.abc import Sequence
 from datetime import timedelta
 
-from django.db.models import F
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from courses.extension_points import (
     certificate_links,
 )
 from courses.models import CoursePage, ModulePage
+from enrollments.page_hooks import enrollment_for
 
 LINE = "certificates/dashboard_certificate.html"
 
@@ -102,20 +102,13 @@ def course_page(
     request: HttpRequest, course: CoursePage, *, modules: Sequence[ModulePage]
 ) -> PageAdditions | None:
     """A completed course's panel shows its certificate line (one query, signed-in only)."""
-    if not request.user.is_authenticated:
+    enrollment = enrollment_for(request, course)  # the panel's own lookup, not a query more
+    if enrollment is None or enrollment.completed_at is None:
         return None
-    certificate = (
-        Certificate.objects.filter(
-            enrollment__user=request.user,
-            enrollment__course_id=course.pk,
-            enrollment__completed_at__isnull=False,
-            cycle=F("enrollment__cycle"),
-        )
-        .select_related("enrollment")
-        .first()
-    )
+    certificate = Certificate.objects.filter(enrollment=enrollment, cycle=enrollment.cycle).first()
     if certificate is None:
         return None
+    certificate.enrollment = enrollment
     return PageAdditions(
         panel=certificate_line(
             request, enrollment_id=certificate.enrollment_id, certificate=certificate

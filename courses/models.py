@@ -1,5 +1,7 @@
+import copy
 import datetime
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
@@ -20,7 +22,7 @@ from wagtail import blocks as wagtail_blocks
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Locale, Orderable, Page, PageManager
+from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
@@ -33,7 +35,7 @@ from courses.permissions import permitted_page_paths, within
 from courses.scorm import delete_package_files
 from courses.statements import fill_statement, validate_statement
 from home.blocks import LessonStreamBlock
-from infrastructure import render_cache
+from infrastructure import render_cache, shell
 
 # What a list of modules shows (title, link, minutes, quiz badge): no lesson or quiz content.
 MODULE_LISTING_FIELDS = (
@@ -670,9 +672,7 @@ class CoursePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
         translation's pages sit in the order they were translated, so they follow their source
         modules' order, found through ``translation_key`` (the post-test last, as there)."""
         modules = list(self.get_modules())
-        default_locale_id = render_cache.per_version(
-            "default-locale-id", lambda: Locale.get_default().pk
-        )
+        default_locale_id = render_cache.default_locale_id()
         if not modules or self.locale_id == default_locale_id:
             return modules
         source_paths = dict(
@@ -754,6 +754,18 @@ class CoursePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
     def serve_preview(self, request, mode_name):
         check_preview_mode(mode_name)
         return super().serve_preview(request, mode_name)
+
+    def serve(self, request, *args, **kwargs):
+        request.is_preview = False
+        key = render_cache.render_key(self)
+        # The page is shared by all; the header's account links, the enrollment panel and the
+        # modules' statuses are the template's personal regions (infrastructure.shell).
+        return shell.ShellTemplateResponse(
+            request,
+            self.get_template(request, *args, **kwargs),
+            self.get_context(request, *args, **kwargs),
+            key=None if key is None else (key,),
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -1003,6 +1015,14 @@ class ScormPackage(models.Model):
         return result
 
 
+@dataclass(frozen=True)
+class SharedAccess:
+    """What a module page's shared parts know of the visitor's access: only whether the lesson
+    is shown (the reason and message are for its personal regions)."""
+
+    can_view_content: bool
+
+
 class ModulePageForm(WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -1226,9 +1246,27 @@ class ModulePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
         ]
 
     def serve(self, request, *args, **kwargs):
+        if request.method in ("GET", "HEAD") and getattr(self, "_course", None) is None:
+            # A reader of the live module gets its live course as this process read it in this
+            # content version (publishing or moving a page moves it), a copy of its own.
+            kept = render_cache.per_version(
+                f"course-of:{self.pk}", lambda: CoursePage.objects.parent_of(self).get()
+            )
+            self._course = copy.copy(kept)
         # Decided once, before rendering, and handed to get_context (never through the request).
         access = extension_points.module_access(request, self)
-        return super().serve(request, *args, access=access, **kwargs)
+        request.is_preview = False
+        context = self.get_context(request, *args, access=access, **kwargs)
+        key = render_cache.render_key(self)
+        # Shared by every learner who may (or every visitor who may not) read the lesson; the
+        # quiz, actions, locked panel and statuses are the template's personal regions.
+        return shell.ShellTemplateResponse(
+            request,
+            self.get_template(request, *args, **kwargs),
+            context,
+            key=None if key is None else (key, access.can_view_content),
+            shared={"access": SharedAccess(access.can_view_content)},
+        )
 
     @property
     def preview_modes(self):

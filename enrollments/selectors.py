@@ -1,5 +1,6 @@
 """Reads across enrollments and the catalog: the dashboard, a course's and a module's state."""
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce
@@ -13,6 +14,7 @@ from accounts.models import User
 from courses.models import MODULE_LISTING_FIELDS, CoursePage, ModulePage
 from enrollments.models import CourseEvaluation, Enrollment, ModuleProgress, QuizAttempt
 from enrollments.services import Question, attempt_limit
+from infrastructure import render_cache
 
 
 @dataclass
@@ -71,10 +73,18 @@ def _modules_by_course(courses: Iterable[CoursePage]) -> dict[int, list[ModulePa
 
 def learner_dashboard(user: User) -> dict[str, list[CourseProgress]]:
     """Everything "My learning" shows, in a fixed number of queries."""
-    enrollments = list(
-        Enrollment.objects.for_user(user).select_related("course").order_by("-last_activity_at")
+    enrollments = list(Enrollment.objects.for_user(user).order_by("-last_activity_at"))
+    # The courses and their outlines are everyone's: read once per content version (publishing
+    # moves it), so the learner's own rows are all this page queries.
+    courses = render_cache.per_version_many(
+        "dashboard-course",
+        {e.course_id for e in enrollments},
+        lambda ids: CoursePage.objects.in_bulk(ids),
     )
-    modules = _modules_by_course(e.course for e in enrollments)
+    modules = {}
+    for enrollment in enrollments:
+        enrollment.course = copy.copy(courses[enrollment.course_id])
+        modules[enrollment.course_id] = enrollment.course.get_outline()
     done: dict[int, set] = {e.pk: set() for e in enrollments}
     cycles = {e.pk: e.cycle for e in enrollments}
     for enrollment_id, cycle, module_id in ModuleProgress.objects.filter(
@@ -103,6 +113,10 @@ def course_progress(
         modules = _modules_by_course([enrollment.course]).get(enrollment.course_id, [])
     # By translation key: ``modules`` may be a translation's (the Spanish course page), while
     # progress is recorded against the source modules.
+    done_ids = getattr(enrollment, "done_module_ids", None)  # read with it (page_hooks)
+    if done_ids is not None:  # the source course's own modules, by id
+        done = {module.pk for module in modules if module.pk in done_ids}
+        return CourseProgress(enrollment, modules, done)
     done_keys = set(
         ModuleProgress.objects.filter(enrollment=enrollment, cycle=enrollment.cycle).values_list(
             "module__translation_key", flat=True

@@ -27,6 +27,9 @@ ROUTE_SECONDS = 3600
 NO_SITE_PREFIXES = ("/static/", "/media/", "/healthz", "/bench/", "/favicon.ico")
 # This process's copies, under the content version they were read at; only the newest is kept.
 _local: dict[str, tuple[int, Any]] = {}
+# Routes this process has looked up (keyed by content version and path), oldest first.
+_routes: dict[str, tuple[str, int]] = {}
+ROUTE_LIMIT = 4096
 _generation = 0
 
 
@@ -34,6 +37,7 @@ def forget() -> None:
     """Drop what this process kept (tests: each rolls the version numbers back)."""
     global _generation
     _local.clear()
+    _routes.clear()
     _generation += 1
 
 
@@ -58,9 +62,28 @@ def per_version(name: str, compute: Callable[[], Any]) -> Any:
     return value
 
 
+def per_version_many(prefix: str, ids, fetch: Callable[[list], dict]) -> dict:
+    """``{id: value}``, each kept per content version in this process; the ones not kept yet
+    come from one ``fetch(missing_ids)`` (read-only values only)."""
+    version = _version()
+    found, missing = {}, []
+    for pk in ids:
+        kept = _local.get(f"{prefix}:{pk}")
+        if version is not None and kept is not None and kept[0] == version:
+            found[pk] = kept[1]
+        else:
+            missing.append(pk)
+    if missing:
+        for pk, value in fetch(missing).items():
+            found[pk] = value
+            if version is not None:
+                _local[f"{prefix}:{pk}"] = (version, value)
+    return found
+
+
 def route(root, request, path_components: list[str], walk: Callable[[], Any]):
     """The page a path leads to from ``root``: Wagtail's walk (two queries a level) once per
-    content version, then one query for the page itself.
+    content version, then the page itself: read once per content version for GET and HEAD.
 
     Only plain routes are kept (the page, no extra arguments); a page that is no longer live, or
     a cache that is away, falls back to the walk.
@@ -72,23 +95,51 @@ def route(root, request, path_components: list[str], walk: Callable[[], Any]):
     if version is None or not path_components:
         return walk()
     key = f"route:{version}.{_generation}:{root.pk}:{'/'.join(path_components)}"
-    try:
-        hit = cache.get(key)
-    except CACHE_ERRORS:
-        hit = None
+    # This process's copy first (no round trip), then the one the processes share.
+    kept_route = _routes.get(key)
+    hit = kept_route
+    if hit is None:
+        try:
+            hit = cache.get(key)
+        except CACHE_ERRORS:
+            hit = None
+        if hit is not None:
+            _keep_route(key, hit)
     if hit is not None:
         model = apps.get_model(hit[0])
-        page = model.objects.live().filter(pk=hit[1]).first()
+        if request.method in ("GET", "HEAD"):
+            # A reading request serves the page as this process last read it in this content
+            # version (publishing moves the version), a copy of its own; a form's POST reads
+            # the row afresh.
+            kept = per_version(
+                f"page:{hit[0]}:{hit[1]}", lambda: model.objects.live().filter(pk=hit[1]).first()
+            )
+            page = copy.copy(kept) if kept is not None else None
+        else:
+            page = model.objects.live().filter(pk=hit[1]).first()
         if page is not None and isinstance(page, Page):
             return RouteResult(page)
     result = walk()
     page, args, kwargs = result
     if not args and not kwargs:
+        hit = (page._meta.label_lower, page.pk)
+        _keep_route(key, hit)
+        if request.method in ("GET", "HEAD") and page.live:
+            # The page as walked to, for the next reading request (before this one changes it).
+            _local[f"page:{hit[0]}:{hit[1]}"] = (version, copy.copy(page))
         try:
-            cache.set(key, (page._meta.label_lower, page.pk), timeout=ROUTE_SECONDS)
+            cache.set(key, hit, timeout=ROUTE_SECONDS)
         except CACHE_ERRORS:
             logger.warning("Route cache unavailable; not stored", exc_info=True)
     return result
+
+
+def _keep_route(key: str, hit: tuple[str, int]) -> None:
+    """Keep a route in this process: its key holds the content version, so an old one is never
+    asked again; the oldest go first past ROUTE_LIMIT."""
+    _routes[key] = hit
+    while len(_routes) > ROUTE_LIMIT:
+        del _routes[next(iter(_routes))]
 
 
 def render_key(page) -> str | None:
@@ -107,6 +158,13 @@ def any_view_restriction() -> bool:
     from wagtail.models import PageViewRestriction
 
     return per_version("any-view-restriction", PageViewRestriction.objects.exists)
+
+
+def default_locale_id() -> int:
+    """The id of the default Locale (LANGUAGE_CODE's), once per content version."""
+    from wagtail.models import Locale
+
+    return per_version("default-locale-id", lambda: Locale.get_default().pk)
 
 
 def active_locale_id() -> int | None:

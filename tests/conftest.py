@@ -24,9 +24,10 @@ def _media_storage(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_render_cache():
     """Routes and settings kept per content version: the numbers repeat from test to test."""
-    from infrastructure import render_cache
+    from infrastructure import render_cache, shell
 
     render_cache.forget()
+    shell.forget()
 
 
 @pytest.fixture

@@ -39,3 +39,5 @@ LMS_ANONYMOUS_PAGE_CACHE_SECONDS = 0
 # A Celery worker a test starts may send the tasks it enqueues to the test's private queue
 # (tests/worker.py: the queue it consumes), instead of the default queue nobody consumes there.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("LMS_TEST_CELERY_QUEUE", "celery")
+# A template whose shared part reads something personal fails its test (infrastructure.shell).
+LMS_SHELL_STRICT = True
