@@ -64,7 +64,11 @@ def floor_env() -> dict:
 def median(values):
     ordered = sorted(values)
     middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    return (
+        ordered[middle]
+        if len(ordered) % 2
+        else round((ordered[middle - 1] + ordered[middle]) / 2, 2)
+    )
 
 
 def settings_secret_key() -> str:

@@ -81,6 +81,9 @@ class Certificate(models.Model):
     course or the profile does not change a certificate already given.
     """
 
+    # A learner's record, not content: kept out of Wagtail's reference index (no queries on save).
+    wagtail_reference_index_ignore = True
+
     enrollment = models.ForeignKey(
         "enrollments.Enrollment", on_delete=models.PROTECT, related_name="certificates"
     )
@@ -216,6 +219,9 @@ class Certificate(models.Model):
 class CertificateFile(models.Model):
     """One rendering of a certificate. A reissue adds a file; none is ever deleted."""
 
+    # A learner's record, not content: kept out of Wagtail's reference index (no queries on save).
+    wagtail_reference_index_ignore = True
+
     certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="files")
     file = models.FileField(storage=get_private_storage, upload_to="certificates/", max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
@@ -236,6 +242,9 @@ class CertificateFile(models.Model):
 
 class CertificateEvent(models.Model):
     """The certificate's history: issued, emailed, revoked, reissued, reminded, renewed."""
+
+    # A learner's record, not content: kept out of Wagtail's reference index (no queries on save).
+    wagtail_reference_index_ignore = True
 
     certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=40)
@@ -265,6 +274,9 @@ class ExpiryReminder(models.Model):
     A row is created before the mail goes out and marked sent only once it has: a mail that fails
     leaves it failed, with the error, for the next run (and an administrator) to see.
     """
+
+    # A learner's record, not content: kept out of Wagtail's reference index (no queries on save).
+    wagtail_reference_index_ignore = True
 
     certificate = models.ForeignKey(
         Certificate,

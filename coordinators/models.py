@@ -45,6 +45,9 @@ class DigestStatus(models.TextChoices):
 class CoordinatorDigest(models.Model):
     """One month's digest to one coordinator: recorded so that a month's run mails each once."""
 
+    # A learner's record, not content: kept out of Wagtail's reference index (no queries on save).
+    wagtail_reference_index_ignore = True
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="+"

@@ -16,6 +16,9 @@ class BadgeCredential(models.Model):
     and the same recipient. The credential's content comes from the certificate's snapshot.
     """
 
+    # A learner's record, not content: kept out of Wagtail's reference index (no queries on save).
+    wagtail_reference_index_ignore = True
+
     certificate = models.OneToOneField(
         "certificates.Certificate", on_delete=models.PROTECT, related_name="badge_credential"
     )

@@ -23,6 +23,9 @@ class EnrollmentQuerySet(models.QuerySet):
 class Enrollment(models.Model):
     """A learner taking a course. One per (user, course)."""
 
+    # A learner's record, not content: kept out of Wagtail's reference index (no queries on save).
+    wagtail_reference_index_ignore = True
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
     )
@@ -72,6 +75,9 @@ class Enrollment(models.Model):
 class ModuleProgress(models.Model):
     """A module the learner has completed (content read, or quiz passed)."""
 
+    # A learner's record, not content: kept out of Wagtail's reference index (no queries on save).
+    wagtail_reference_index_ignore = True
+
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="progress")
     module = models.ForeignKey("courses.ModulePage", on_delete=models.CASCADE, related_name="+")
     cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
@@ -92,6 +98,9 @@ class ModuleProgress(models.Model):
 
 class QuizAttempt(models.Model):
     """One submitted attempt at a quiz, graded on the server."""
+
+    # A learner's record, not content: kept out of Wagtail's reference index (no queries on save).
+    wagtail_reference_index_ignore = True
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="attempts")
     module = models.ForeignKey("courses.ModulePage", on_delete=models.CASCADE, related_name="+")
@@ -130,6 +139,9 @@ class QuizDraw(models.Model):
     the attempt of that number against its draw, so a crafted form cannot choose questions.
     """
 
+    # A learner's record, not content: kept out of Wagtail's reference index (no queries on save).
+    wagtail_reference_index_ignore = True
+
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="draws")
     module = models.ForeignKey("courses.ModulePage", on_delete=models.CASCADE, related_name="+")
     cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
@@ -151,6 +163,9 @@ class QuizDraw(models.Model):
 
 class Regrade(models.Model):
     """One regrade of one question of a quiz, applied by an administrator."""
+
+    # A learner's record, not content: kept out of Wagtail's reference index (no queries on save).
+    wagtail_reference_index_ignore = True
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -192,6 +207,9 @@ class Rating(models.IntegerChoices):
 
 class CourseEvaluation(models.Model):
     """The learner's evaluation of the activity, as CE accreditors ask."""
+
+    # A learner's record, not content: kept out of Wagtail's reference index (no queries on save).
+    wagtail_reference_index_ignore = True
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="evaluations")
     cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)

@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 ROUTE_SECONDS = 3600
 # Requests that never render a page of the site: no site to look up for them.
-NO_SITE_PREFIXES = ("/static/", "/media/", "/healthz", "/bench/", "/favicon.ico")
+NO_SITE_PREFIXES = ("/static/", "/media/", "/healthz", "/bench/floor/", "/favicon.ico")
 # This process's copies, under the content version they were read at; only the newest is kept.
 _local: dict[str, tuple[int, Any]] = {}
 # Routes this process has looked up (keyed by content version and path), oldest first.
@@ -193,6 +193,20 @@ class SharedRenderMixin:
         if self.locale_id is not None and active_locale_id() == self.locale_id:  # type: ignore[attr-defined]
             return self
         return super().localized  # type: ignore[misc]
+
+    def get_url_parts(self, request=None):
+        """Wagtail's answer once per content version (moving a page or saving a site moves it),
+        for this page's path, the active language and the request's site."""
+        from django.utils.translation import get_language
+
+        if self.pk is None or getattr(request, "is_preview", False):  # type: ignore[attr-defined]
+            return super().get_url_parts(request)  # type: ignore[misc]
+        site = getattr(request, "_wagtail_site", None)
+        key = (
+            f"url-parts:{self.pk}:{self.url_path}:{get_language()}:"  # type: ignore[attr-defined]
+            f"{site.pk if site is not None else ''}"
+        )
+        return per_version(key, lambda: super(SharedRenderMixin, self).get_url_parts(request))
 
     def get_view_restrictions(self):
         from wagtail.models import PageViewRestriction

@@ -9,6 +9,9 @@ class GradeLink(models.Model):
     score is posted there (by the worker, retried until the platform answers).
     """
 
+    # A learner's record, not content: kept out of Wagtail's reference index (no queries on save).
+    wagtail_reference_index_ignore = True
+
     enrollment = models.ForeignKey(
         "enrollments.Enrollment", on_delete=models.CASCADE, related_name="lti_grade_links"
     )

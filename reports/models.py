@@ -8,6 +8,9 @@ from certificates.storage import get_private_storage
 class ReportExport(models.Model):
     """A large export written by a Celery task; downloaded only by the person who asked."""
 
+    # A learner's record, not content: kept out of Wagtail's reference index (no queries on save).
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Being prepared")
         READY = "ready", _("Ready")

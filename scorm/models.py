@@ -10,6 +10,9 @@ class ScormAttempt(models.Model):
     starts fresh, as SCORM says.
     """
 
+    # A learner's record, not content: kept out of Wagtail's reference index (no queries on save).
+    wagtail_reference_index_ignore = True
+
     enrollment = models.ForeignKey(
         "enrollments.Enrollment", on_delete=models.CASCADE, related_name="scorm_attempts"
     )

@@ -38,6 +38,9 @@ class OutboxStatement(models.Model):
     same id, which a store keeps once.
     """
 
+    # A learner's record, not content: kept out of Wagtail's reference index (no queries on save).
+    wagtail_reference_index_ignore = True
+
     statement_id = models.UUIDField(_("statement ID"), unique=True)
     kind = models.CharField(_("event"), max_length=32, choices=StatementKind.choices)
     statement = models.JSONField(_("statement"))
