@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -256,7 +256,13 @@ class ProgramPage(render_cache.SharedRenderMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = self.get_courses()
+        if getattr(request, "is_preview", False):
+            context["courses"] = self.get_courses()
+        else:  # the same for every visitor: once per content version and language
+            context["courses"] = render_cache.per_version(
+                f"program-courses:{self.pk}:{translation.get_language()}",
+                lambda: list(self.get_courses()),
+            )
         return context
 
 
@@ -754,18 +760,6 @@ class CoursePage(render_cache.SharedRenderMixin, NoEmptyRevisionMixin, Page):
     def serve_preview(self, request, mode_name):
         check_preview_mode(mode_name)
         return super().serve_preview(request, mode_name)
-
-    def serve(self, request, *args, **kwargs):
-        request.is_preview = False
-        key = render_cache.render_key(self)
-        # The page is shared by all; the header's account links, the enrollment panel and the
-        # modules' statuses are the template's personal regions (infrastructure.shell).
-        return shell.ShellTemplateResponse(
-            request,
-            self.get_template(request, *args, **kwargs),
-            self.get_context(request, *args, **kwargs),
-            key=None if key is None else (key,),
-        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -10,6 +10,7 @@ from weakref import WeakKeyDictionary
 from django.http import HttpRequest
 from django.urls import reverse
 
+from accounts.models import User
 from courses.extension_points import AccessGrant, Fragment, ModuleAccess, PageAdditions
 from courses.models import (
     CoursePage,
@@ -42,30 +43,32 @@ _ENROLLMENT_WITH_PROGRESS = (
 
 def enrollment_for(request: HttpRequest, course: CoursePage) -> Enrollment | None:
     """The signed-in learner's enrollment in ``course`` (or in the course it translates)."""
-    if not request.user.is_authenticated:
+    user = request.user
+    if not isinstance(user, User):  # anonymous: no enrollment
         return None
     asked = _asked.setdefault(request, {})
-    key = (request.user.pk, course.translation_key)
+    key = (user.pk, course.translation_key)
     if key not in asked:
-        asked[key] = _enrollment(request, course)
+        asked[key] = _enrollment(user, course)
     return asked[key]
 
 
-def _enrollment(request: HttpRequest, course: CoursePage) -> Enrollment | None:
+def _enrollment(user: User, course: CoursePage) -> Enrollment | None:
     if course.locale_id == render_cache.default_locale_id():
         # The course itself: the page in hand stands for the enrollment's course, and the modules
         # done in this cycle come in the same query, a row each (selectors.course_progress).
-        rows = list(Enrollment.objects.raw(_ENROLLMENT_WITH_PROGRESS, [request.user.pk, course.pk]))
+        rows = list(Enrollment.objects.raw(_ENROLLMENT_WITH_PROGRESS, [user.pk, course.pk]))
         if not rows:
             return None
         enrollment = rows[0]
         enrollment.course = course
-        enrollment.done_module_ids = frozenset(row.done_id for row in rows if row.done_id)
+        done = frozenset(getattr(row, "done_id") for row in rows if getattr(row, "done_id"))  # noqa: B009
+        enrollment.done_module_ids = done  # type: ignore[attr-defined]
         return enrollment
     # Through the translation key: on a translated course page the learner's enrollment (always
     # on the source page) is found by the same single query.
     return (
-        Enrollment.objects.filter(user=request.user, course__translation_key=course.translation_key)
+        Enrollment.objects.filter(user=user, course__translation_key=course.translation_key)
         .select_related("course")
         .first()
     )

@@ -3,12 +3,13 @@
 import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import cached_property, reduce
 from operator import or_
 from typing import Any
 
 from django.db.models import Q
 from django.http import QueryDict
+from django.utils.translation import gettext
 
 from accounts.models import User
 from courses.models import MODULE_LISTING_FIELDS, CoursePage, ModulePage
@@ -25,30 +26,53 @@ class CourseProgress:
     # What apps above add to the dashboard row (courses.extension_points.DASHBOARD).
     additions: tuple = ()
 
-    @property
+    # Computed once per row: the templates ask for each several times (read-only rows).
+    @cached_property
     def total_modules(self) -> int:
         return len(self.modules)
 
-    @property
+    @cached_property
     def completed_modules(self) -> int:
         return sum(1 for module in self.modules if module.pk in self.done_ids)
 
-    @property
+    @cached_property
     def percent_modules(self) -> int:
         return round(100 * self.completed_modules / self.total_modules) if self.modules else 0
 
-    @property
+    @cached_property
     def total_minutes(self) -> int:
         return sum(module.estimated_minutes for module in self.modules)
 
-    @property
+    @cached_property
     def percent_time(self) -> int:
         done = sum(m.estimated_minutes for m in self.modules if m.pk in self.done_ids)
         return round(100 * done / self.total_minutes) if self.total_minutes else 0
 
-    @property
+    @cached_property
     def next_module(self) -> ModulePage | None:
         return next((m for m in self.modules if m.pk not in self.done_ids), None)
+
+    @property
+    def modules_label(self) -> str:
+        """ "2 of 5 modules" (the progress bar's text for screen readers)."""
+        return gettext("%(done)s of %(total)s modules") % {
+            "done": self.completed_modules,
+            "total": self.total_modules,
+        }
+
+    @property
+    def progress_label(self) -> str:
+        """ "2 of 5 modules · 40% · 35% of 90 min" (under the progress bar)."""
+        modules = gettext("%(done)s of %(total)s modules · %(percent)s%%") % {
+            "done": self.completed_modules,
+            "total": self.total_modules,
+            "percent": self.percent_modules,
+        }
+        time = gettext("%(percent)s%% of %(minutes)s min") % {
+            "percent": self.percent_time,
+            "minutes": self.total_minutes,
+        }
+        return f"{modules} · {time}"
 
 
 def _modules_by_course(courses: Iterable[CoursePage]) -> dict[int, list[ModulePage]]:

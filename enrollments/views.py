@@ -18,6 +18,7 @@ from courses.models import CoursePage, ModulePage, localized_page, source_page
 from enrollments import selectors, services
 from enrollments.forms import EvaluationForm
 from enrollments.models import Enrollment, QuizAttempt
+from infrastructure import render_cache, shell
 
 
 def _own_enrollment(request, enrollment_id) -> Enrollment:
@@ -216,7 +217,12 @@ def dashboard_view(request):
     context["completed"] = [
         replace(row, additions=rows.get(row.enrollment.pk, ())) for row in completed
     ]
-    return render(request, "enrollments/dashboard.html", context)
+    # The page around the learner's rows (head, header, footer) is shared: a shell per content
+    # version and language, the rows its personal region (infrastructure.shell).
+    key = render_cache.shared_key("dashboard")
+    return shell.ShellTemplateResponse(
+        request, "enrollments/dashboard.html", context, key=None if key is None else (key,)
+    )
 
 
 @require_POST

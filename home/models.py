@@ -40,7 +40,12 @@ class HomePage(render_cache.SharedRenderMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["programs"] = self.get_programs()
+        if getattr(request, "is_preview", False):
+            context["programs"] = self.get_programs()
+        else:  # the same for every visitor: once per content version
+            context["programs"] = render_cache.per_version(
+                f"home-programs:{self.pk}", self.get_programs
+            )
         return context
 
     def route(self, request, path_components):

@@ -153,6 +153,17 @@ def render_key(page) -> str | None:
     return f"{page.pk}.{page.live_revision_id}.{version}.{_generation}.{get_language()}"
 
 
+def shared_key(name: str) -> str | None:
+    """The key of what a page that is not in Wagtail's tree (My learning) shows everyone alike:
+    its name, the content version and the language; None (render afresh) without a version."""
+    from django.utils.translation import get_language
+
+    version = _version()
+    if version is None:
+        return None
+    return f"{name}.{version}.{_generation}.{get_language()}"
+
+
 def any_view_restriction() -> bool:
     """Whether any page has a view restriction (a saved or deleted one moves the version)."""
     from wagtail.models import PageViewRestriction
@@ -184,9 +195,24 @@ def active_locale_id() -> int | None:
 
 
 class SharedRenderMixin:
-    """For the site's page types: no view-restriction queries while no page has one, and no
-    Locale query to find that a page is already in the active language (Wagtail's routing asks
-    ``site.root_page.localized`` on every request)."""
+    """For the site's page types: rendered from a shell per live revision (``serve``), no
+    view-restriction queries while no page has one, and no Locale query to find that a page is
+    already in the active language (Wagtail's routing asks ``site.root_page.localized`` on every
+    request)."""
+
+    def serve(self, request, *args, **kwargs):
+        """Wagtail's serve, rendered from the page's shell (infrastructure.shell): the header's
+        account links and the templates' other ``{% personal %}`` regions per request."""
+        from infrastructure import shell
+
+        request.is_preview = False
+        key = render_key(self)
+        return shell.ShellTemplateResponse(
+            request,
+            self.get_template(request, *args, **kwargs),  # type: ignore[attr-defined]
+            self.get_context(request, *args, **kwargs),  # type: ignore[attr-defined]
+            key=None if key is None else (key,),
+        )
 
     @property
     def localized(self):

@@ -166,9 +166,15 @@ def render(
                     return compiled.nodelist.render(request_context)
                 _shells[full_key] = shell
                 while len(_shells) > SHELL_LIMIT:
-                    _shells.popitem(last=False)
+                    try:
+                        _shells.popitem(last=False)
+                    except KeyError:  # another thread emptied it first
+                        break
             else:
-                _shells.move_to_end(full_key)
+                try:
+                    _shells.move_to_end(full_key)
+                except KeyError:  # another thread let it go meanwhile; this request has it
+                    pass
             return _fill(shell, request_context)
 
 

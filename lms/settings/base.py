@@ -116,6 +116,15 @@ LMS_ANONYMOUS_PAGE_CACHE_SECONDS = _read("LMS_ANONYMOUS_PAGE_CACHE_SECONDS", env
 # Sessions are read from the cache (Redis), written through to the database: a signed-in page
 # costs no session query, and a Redis restart signs no one out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Password hashing (production: accounts.hashers, Argon2id): OWASP's recommended minimum by default.
+LMS_ARGON2_MEMORY_KIB = _read("LMS_ARGON2_MEMORY_KIB", env.int, 19 * 1024)
+LMS_ARGON2_TIME_COST = _read("LMS_ARGON2_TIME_COST", env.int, 2)
+LMS_ARGON2_PARALLELISM = _read("LMS_ARGON2_PARALLELISM", env.int, 1)
+if LMS_ARGON2_MEMORY_KIB < 19 * 1024 or LMS_ARGON2_TIME_COST < 2 or LMS_ARGON2_PARALLELISM < 1:
+    raise config_error(
+        "LMS_ARGON2_* may only raise password hashing above OWASP's minimum "
+        "(19456 KiB, 2 passes, 1 lane)"
+    )
 # How long Redis may keep its copy of the content version (the database holds the number).
 LMS_PAGE_CACHE_VERSION_SECONDS = _read("LMS_PAGE_CACHE_VERSION_SECONDS", env.int, 5)
 # Public certificate verifications per client address per minute.

@@ -31,8 +31,10 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+# Argon2id at OWASP's minimum (accounts/hashers.py; LMS_ARGON2_* in base.py raise it); hashes
+# made with Django's heavier defaults verify and are rehashed at the next sign-in.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "accounts.hashers.TunedArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 ALLAUTH_TRUSTED_PROXY_COUNT = _read("ALLAUTH_TRUSTED_PROXY_COUNT", env.int, 1)

@@ -85,7 +85,7 @@ def test_production_loads_with_its_variables():
     expect_success(result)
     assert result.stdout.split() == [
         "False", "True", "True", "True", "True", "DENY",
-        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "accounts.hashers.TunedArgon2PasswordHasher",  # Argon2id, OWASP minimum
     ]  # fmt: skip
 
 
