@@ -24,7 +24,7 @@ from courses.extension_points import (
     certificate_links,
 )
 from courses.models import CoursePage, ModulePage
-from enrollments.page_hooks import enrollment_for
+from enrollments.selectors import enrollment_for
 
 LINE = "certificates/dashboard_certificate.html"
 

@@ -5,12 +5,10 @@ Implementations of ``courses.extension_points`` (registered in ``enrollments/wag
 
 from collections.abc import Sequence
 from typing import Any, TypeVar
-from weakref import WeakKeyDictionary
 
 from django.http import HttpRequest
 from django.urls import reverse
 
-from accounts.models import User
 from courses.extension_points import AccessGrant, Fragment, ModuleAccess, PageAdditions
 from courses.models import (
     CoursePage,
@@ -20,65 +18,18 @@ from courses.models import (
     source_page,
 )
 from enrollments import preview, selectors
-from enrollments.models import Enrollment, EnrollmentStatus, ModuleProgress
+from enrollments.models import Enrollment, EnrollmentStatus
 from enrollments.services import enrollment_blockers, start_attempt
-from infrastructure import render_cache
 
 PANEL = "enrollments/course_panel.html"
 _P = TypeVar("_P", CoursePage, ModulePage)
-
-
-# The learner's enrollment per request and course: the course page's hooks (enrollments' panel,
-# certificates' line) and a module's access and page all ask; one query answers them.
-_asked: "WeakKeyDictionary[HttpRequest, dict[Any, Enrollment | None]]" = WeakKeyDictionary()
-
-
-# Every page view of an enrolled learner asks this: written out once, not compiled per request.
-_ENROLLMENT_WITH_PROGRESS = (
-    f"SELECT e.*, p.module_id AS done_id FROM {Enrollment._meta.db_table} e"
-    f" LEFT JOIN {ModuleProgress._meta.db_table} p ON p.enrollment_id = e.id AND p.cycle = e.cycle"
-    " WHERE e.user_id = %s AND e.course_id = %s ORDER BY e.id, p.module_id"
-)
-
-
-def enrollment_for(request: HttpRequest, course: CoursePage) -> Enrollment | None:
-    """The signed-in learner's enrollment in ``course`` (or in the course it translates)."""
-    user = request.user
-    if not isinstance(user, User):  # anonymous: no enrollment
-        return None
-    asked = _asked.setdefault(request, {})
-    key = (user.pk, course.translation_key)
-    if key not in asked:
-        asked[key] = _enrollment(user, course)
-    return asked[key]
-
-
-def _enrollment(user: User, course: CoursePage) -> Enrollment | None:
-    if course.locale_id == render_cache.default_locale_id():
-        # The course itself: the page in hand stands for the enrollment's course, and the modules
-        # done in this cycle come in the same query, a row each (selectors.course_progress).
-        rows = list(Enrollment.objects.raw(_ENROLLMENT_WITH_PROGRESS, [user.pk, course.pk]))
-        if not rows:
-            return None
-        enrollment = rows[0]
-        enrollment.course = course
-        done = frozenset(getattr(row, "done_id") for row in rows if getattr(row, "done_id"))  # noqa: B009
-        enrollment.done_module_ids = done  # type: ignore[attr-defined]
-        return enrollment
-    # Through the translation key: on a translated course page the learner's enrollment (always
-    # on the source page) is found by the same single query.
-    return (
-        Enrollment.objects.filter(user=user, course__translation_key=course.translation_key)
-        .select_related("course")
-        .first()
-    )
 
 
 def module_access(
     request: HttpRequest, module: ModulePage, *, course: CoursePage
 ) -> AccessGrant | None:
     """Enrolled learners read the modules of their course."""
-    enrollment = enrollment_for(request, course)
+    enrollment = selectors.enrollment_for(request, course)
     if enrollment is None:
         return None
     return AccessGrant(reason="enrolled", record=enrollment)
@@ -90,7 +41,7 @@ def course_page(
     """The course panel: enroll (or why not yet), or progress and the next step."""
     if is_learner_preview(request):
         return preview.course_page(request, course, modules=modules)
-    enrollment = enrollment_for(request, course)
+    enrollment = selectors.enrollment_for(request, course)
     context: dict[str, Any] = {"enrollment": enrollment}
     if enrollment:
         progress = selectors.course_progress(enrollment, list(modules))
@@ -129,7 +80,7 @@ def module_page(
     elif access.grants_asked and access.grant is None:
         enrollment = None  # module_access was asked and found none
     else:
-        enrollment = enrollment_for(request, course)
+        enrollment = selectors.enrollment_for(request, course)
     if enrollment is None:
         context: dict[str, Any] = {"enrollment": None}
         if request.user.is_authenticated:

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from functools import cached_property, reduce
 from operator import or_
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from django.db.models import Q
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext
 
 from accounts.models import User
@@ -105,10 +106,18 @@ def learner_dashboard(user: User) -> dict[str, list[CourseProgress]]:
         {e.course_id for e in enrollments},
         lambda ids: CoursePage.objects.in_bulk(ids),
     )
-    modules = {}
+    # Their outlines too, under the course page's own key (``CoursePage.get_outline``); the
+    # ones not kept yet in one query (a translation's, in its source order, by the page itself).
+    default_locale_id = render_cache.default_locale_id()
+    modules = render_cache.per_version_many(
+        "outline",
+        [pk for pk, course in courses.items() if course.locale_id == default_locale_id],
+        lambda ids: _modules_by_course(courses[pk] for pk in ids),
+    )
     for enrollment in enrollments:
         enrollment.course = copy.copy(courses[enrollment.course_id])
-        modules[enrollment.course_id] = enrollment.course.get_outline()
+        if enrollment.course_id not in modules:
+            modules[enrollment.course_id] = enrollment.course.get_outline()
     done: dict[int, set] = {e.pk: set() for e in enrollments}
     cycles = {e.pk: e.cycle for e in enrollments}
     for enrollment_id, cycle, module_id in ModuleProgress.objects.filter(
@@ -127,6 +136,52 @@ def learner_dashboard(user: User) -> dict[str, list[CourseProgress]]:
         "in_progress": [row for enrollment, row in rows if not enrollment.is_completed],
         "completed": [row for _, row in completed],
     }
+
+
+# The learner's enrollment per request and course: the course page's hooks (enrollments' panel,
+# certificates' line) and a module's access and page all ask; one query answers them.
+_asked: "WeakKeyDictionary[HttpRequest, dict[Any, Enrollment | None]]" = WeakKeyDictionary()
+
+
+# Every page view of an enrolled learner asks this: written out once, not compiled per request.
+_ENROLLMENT_WITH_PROGRESS = (
+    f"SELECT e.*, p.module_id AS done_id FROM {Enrollment._meta.db_table} e"
+    f" LEFT JOIN {ModuleProgress._meta.db_table} p ON p.enrollment_id = e.id AND p.cycle = e.cycle"
+    " WHERE e.user_id = %s AND e.course_id = %s ORDER BY e.id, p.module_id"
+)
+
+
+def enrollment_for(request: HttpRequest, course: CoursePage) -> Enrollment | None:
+    """The signed-in learner's enrollment in ``course`` (or in the course it translates)."""
+    user = request.user
+    if not isinstance(user, User):  # anonymous: no enrollment
+        return None
+    asked = _asked.setdefault(request, {})
+    key = (user.pk, course.translation_key)
+    if key not in asked:
+        asked[key] = _enrollment(user, course)
+    return asked[key]
+
+
+def _enrollment(user: User, course: CoursePage) -> Enrollment | None:
+    if course.locale_id == render_cache.default_locale_id():
+        # The course itself: the page in hand stands for the enrollment's course, and the modules
+        # done in this cycle come in the same query, a row each (selectors.course_progress).
+        rows = list(Enrollment.objects.raw(_ENROLLMENT_WITH_PROGRESS, [user.pk, course.pk]))
+        if not rows:
+            return None
+        enrollment = rows[0]
+        enrollment.course = course
+        done = frozenset(getattr(row, "done_id") for row in rows if getattr(row, "done_id"))  # noqa: B009
+        enrollment.done_module_ids = done  # type: ignore[attr-defined]
+        return enrollment
+    # Through the translation key: on a translated course page the learner's enrollment (always
+    # on the source page) is found by the same single query.
+    return (
+        Enrollment.objects.filter(user=user, course__translation_key=course.translation_key)
+        .select_related("course")
+        .first()
+    )
 
 
 def course_progress(

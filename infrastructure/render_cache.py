@@ -96,8 +96,7 @@ def route(root, request, path_components: list[str], walk: Callable[[], Any]):
         return walk()
     key = f"route:{version}.{_generation}:{root.pk}:{'/'.join(path_components)}"
     # This process's copy first (no round trip), then the one the processes share.
-    kept_route = _routes.get(key)
-    hit = kept_route
+    hit = _routes.get(key)
     if hit is None:
         try:
             hit = cache.get(key)
@@ -145,12 +144,9 @@ def _keep_route(key: str, hit: tuple[str, int]) -> None:
 def render_key(page) -> str | None:
     """The key of what a page shows everyone alike: its id, live revision, the content version
     and the language; None (render afresh) without a live revision or a content version."""
-    from django.utils.translation import get_language
-
-    version = _version()
-    if version is None or not page.live_revision_id:
+    if not page.live_revision_id:
         return None
-    return f"{page.pk}.{page.live_revision_id}.{version}.{_generation}.{get_language()}"
+    return shared_key(f"{page.pk}.{page.live_revision_id}")
 
 
 def shared_key(name: str) -> str | None:

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.template.base import Template
 from django.template.context import make_context
 from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString, mark_safe
@@ -102,7 +103,7 @@ def mark(regions: list[Region], node, values: dict[str, Any]) -> SafeString:
     return mark_safe(f"{DELIMITER}{len(regions) - 1}{DELIMITER}")
 
 
-class _Stand_in:
+class _StandIn:
     """What a shell sees in place of a personal value: touching it raises."""
 
     def __init__(self, name: str):
@@ -181,8 +182,6 @@ def render(
 def _announce(compiled, context) -> None:
     """Under the test runner, report the page's own context first (what ``response.context``
     answers from), as an ordinary render would; the shell's stand-ins come after it."""
-    from django.template.base import Template
-
     if getattr(Template._render, "__name__", "") == "instrumented_test_render":
         from django.test.signals import template_rendered
 
@@ -191,10 +190,10 @@ def _announce(compiled, context) -> None:
 
 def _render_shell(template, context: dict[str, Any], request) -> Shell:
     shared = {
-        name: _Stand_in(name) if name in PERSONAL else value for name, value in context.items()
+        name: _StandIn(name) if name in PERSONAL else value for name, value in context.items()
     }
     for name in PERSONAL:
-        shared.setdefault(name, _Stand_in(name))
+        shared.setdefault(name, _StandIn(name))
     shared_request = _SharedRequest(request)
     shared["request"] = shared_request
     compiled = template.template

@@ -302,3 +302,34 @@ def test_dashboard_needs_sign_in(client):
     response = client.get("/learning/")
     assert response.status_code == 302
     assert "/accounts/login/" in response.url
+
+
+def test_dashboard_after_a_publish_reads_every_course_and_outline_in_fixed_queries(
+    signed_in, learner
+):
+    """The first My learning after a content change (nothing kept yet in the process) costs the
+    same with 2 courses as with 12: courses and outlines are read in one query each."""
+    from django.core.cache import cache
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext as Capture
+
+    from infrastructure import caching, render_cache
+
+    program = factories.program("ctn")
+
+    def cold_queries() -> int:
+        render_cache.forget()  # as after a publish: nothing kept for the new version
+        cache.delete(caching.VERSION_KEY)  # and the version itself read again
+        with Capture(db) as captured:
+            assert signed_in.get("/learning/").status_code == 200
+        return len(captured)
+
+    def enroll_in(count):
+        for _ in range(count):
+            services.enroll(user=learner, course=factories.course(program, modules=2))
+
+    enroll_in(2)
+    cold_queries()  # once: what the process keeps for good (site root paths, content types)
+    small = cold_queries()
+    enroll_in(10)
+    assert cold_queries() == small
